@@ -26,12 +26,23 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.test.ts", "**/test-support/**", "app/launcher/**", "app/e2e/**", "app/bench/**", "**/*.js", "**/*.mjs"],
+    files: [
+      "**/*.test.ts",
+      "**/test-support/**",
+      "app/launcher/**",
+      "app/e2e/**",
+      "app/bench/**",
+      "**/*.js",
+      "**/*.mjs",
+    ],
     rules: { "no-console": "off" },
   },
   {
     files: ["**/*.js", "**/*.cjs"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   prettier,
