@@ -1,7 +1,7 @@
 // One Jest configuration for the whole repository: `npm test` runs every package's tests.
 // Tests sit beside the code they cover. Workspace libraries are mapped to their TypeScript sources
 // so tests never run against stale builds; end-to-end tests start the built services as processes.
-const tsJest = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", isolatedModules: true }];
+const tsJest = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }];
 
 /** @type {import('jest').Config} */
 module.exports = {

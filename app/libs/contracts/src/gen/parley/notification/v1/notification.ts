@@ -84,9 +84,9 @@ export interface Notification {
     | undefined;
   /** Absent while unread. */
   readAt?: Date | undefined;
-  messageReceived?: MessageReceived | undefined;
-  newSignIn?:
-    | NewSignIn
+  detail?:
+    | { $case: "messageReceived"; value: MessageReceived }
+    | { $case: "newSignIn"; value: NewSignIn }
     | undefined;
   /** When the event that caused it occurred (used to measure delivery latency). */
   occurredAt?: Date | undefined;
@@ -153,8 +153,7 @@ export interface SubscribeRequest {
 }
 
 export interface SubscribeResponse {
-  notification?: Notification | undefined;
-  heartbeat?: Heartbeat | undefined;
+  event?: { $case: "notification"; value: Notification } | { $case: "heartbeat"; value: Heartbeat } | undefined;
 }
 
 export interface Heartbeat {
@@ -168,8 +167,7 @@ function createBaseNotification(): Notification {
     kind: 0,
     createdAt: undefined,
     readAt: undefined,
-    messageReceived: undefined,
-    newSignIn: undefined,
+    detail: undefined,
     occurredAt: undefined,
   };
 }
@@ -191,11 +189,13 @@ export const Notification: MessageFns<Notification> = {
     if (message.readAt !== undefined) {
       Timestamp.encode(toTimestamp(message.readAt), writer.uint32(42).fork()).join();
     }
-    if (message.messageReceived !== undefined) {
-      MessageReceived.encode(message.messageReceived, writer.uint32(50).fork()).join();
-    }
-    if (message.newSignIn !== undefined) {
-      NewSignIn.encode(message.newSignIn, writer.uint32(58).fork()).join();
+    switch (message.detail?.$case) {
+      case "messageReceived":
+        MessageReceived.encode(message.detail.value, writer.uint32(50).fork()).join();
+        break;
+      case "newSignIn":
+        NewSignIn.encode(message.detail.value, writer.uint32(58).fork()).join();
+        break;
     }
     if (message.occurredAt !== undefined) {
       Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(66).fork()).join();
@@ -261,7 +261,7 @@ export const Notification: MessageFns<Notification> = {
               break;
             }
 
-            message.messageReceived = MessageReceived.decode(reader, reader.uint32());
+            message.detail = { $case: "messageReceived", value: MessageReceived.decode(reader, reader.uint32()) };
             continue;
           }
           case 7: {
@@ -269,7 +269,7 @@ export const Notification: MessageFns<Notification> = {
               break;
             }
 
-            message.newSignIn = NewSignIn.decode(reader, reader.uint32());
+            message.detail = { $case: "newSignIn", value: NewSignIn.decode(reader, reader.uint32()) };
             continue;
           }
           case 8: {
@@ -307,15 +307,14 @@ export const Notification: MessageFns<Notification> = {
         : isSet(object.read_at)
         ? fromJsonTimestamp(object.read_at)
         : undefined,
-      messageReceived: isSet(object.messageReceived)
-        ? MessageReceived.fromJSON(object.messageReceived)
+      detail: isSet(object.messageReceived)
+        ? { $case: "messageReceived", value: MessageReceived.fromJSON(object.messageReceived) }
         : isSet(object.message_received)
-        ? MessageReceived.fromJSON(object.message_received)
-        : undefined,
-      newSignIn: isSet(object.newSignIn)
-        ? NewSignIn.fromJSON(object.newSignIn)
+        ? { $case: "messageReceived", value: MessageReceived.fromJSON(object.message_received) }
+        : isSet(object.newSignIn)
+        ? { $case: "newSignIn", value: NewSignIn.fromJSON(object.newSignIn) }
         : isSet(object.new_sign_in)
-        ? NewSignIn.fromJSON(object.new_sign_in)
+        ? { $case: "newSignIn", value: NewSignIn.fromJSON(object.new_sign_in) }
         : undefined,
       occurredAt: isSet(object.occurredAt)
         ? fromJsonTimestamp(object.occurredAt)
@@ -342,11 +341,10 @@ export const Notification: MessageFns<Notification> = {
     if (message.readAt !== undefined) {
       obj.readAt = message.readAt.toISOString();
     }
-    if (message.messageReceived !== undefined) {
-      obj.messageReceived = MessageReceived.toJSON(message.messageReceived);
-    }
-    if (message.newSignIn !== undefined) {
-      obj.newSignIn = NewSignIn.toJSON(message.newSignIn);
+    if (message.detail?.$case === "messageReceived") {
+      obj.messageReceived = MessageReceived.toJSON(message.detail.value);
+    } else if (message.detail?.$case === "newSignIn") {
+      obj.newSignIn = NewSignIn.toJSON(message.detail.value);
     }
     if (message.occurredAt !== undefined) {
       obj.occurredAt = message.occurredAt.toISOString();
@@ -364,12 +362,20 @@ export const Notification: MessageFns<Notification> = {
     message.kind = object.kind ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.readAt = object.readAt ?? undefined;
-    message.messageReceived = (object.messageReceived !== undefined && object.messageReceived !== null)
-      ? MessageReceived.fromPartial(object.messageReceived)
-      : undefined;
-    message.newSignIn = (object.newSignIn !== undefined && object.newSignIn !== null)
-      ? NewSignIn.fromPartial(object.newSignIn)
-      : undefined;
+    switch (object.detail?.$case) {
+      case "messageReceived": {
+        if (object.detail?.value !== undefined && object.detail?.value !== null) {
+          message.detail = { $case: "messageReceived", value: MessageReceived.fromPartial(object.detail.value) };
+        }
+        break;
+      }
+      case "newSignIn": {
+        if (object.detail?.value !== undefined && object.detail?.value !== null) {
+          message.detail = { $case: "newSignIn", value: NewSignIn.fromPartial(object.detail.value) };
+        }
+        break;
+      }
+    }
     message.occurredAt = object.occurredAt ?? undefined;
     return message;
   },
@@ -1362,16 +1368,18 @@ export const SubscribeRequest: MessageFns<SubscribeRequest> = {
 };
 
 function createBaseSubscribeResponse(): SubscribeResponse {
-  return { notification: undefined, heartbeat: undefined };
+  return { event: undefined };
 }
 
 export const SubscribeResponse: MessageFns<SubscribeResponse> = {
   encode(message: SubscribeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.notification !== undefined) {
-      Notification.encode(message.notification, writer.uint32(10).fork()).join();
-    }
-    if (message.heartbeat !== undefined) {
-      Heartbeat.encode(message.heartbeat, writer.uint32(18).fork()).join();
+    switch (message.event?.$case) {
+      case "notification":
+        Notification.encode(message.event.value, writer.uint32(10).fork()).join();
+        break;
+      case "heartbeat":
+        Heartbeat.encode(message.event.value, writer.uint32(18).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1394,7 +1402,7 @@ export const SubscribeResponse: MessageFns<SubscribeResponse> = {
               break;
             }
 
-            message.notification = Notification.decode(reader, reader.uint32());
+            message.event = { $case: "notification", value: Notification.decode(reader, reader.uint32()) };
             continue;
           }
           case 2: {
@@ -1402,7 +1410,7 @@ export const SubscribeResponse: MessageFns<SubscribeResponse> = {
               break;
             }
 
-            message.heartbeat = Heartbeat.decode(reader, reader.uint32());
+            message.event = { $case: "heartbeat", value: Heartbeat.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -1419,18 +1427,20 @@ export const SubscribeResponse: MessageFns<SubscribeResponse> = {
 
   fromJSON(object: any): SubscribeResponse {
     return {
-      notification: isSet(object.notification) ? Notification.fromJSON(object.notification) : undefined,
-      heartbeat: isSet(object.heartbeat) ? Heartbeat.fromJSON(object.heartbeat) : undefined,
+      event: isSet(object.notification)
+        ? { $case: "notification", value: Notification.fromJSON(object.notification) }
+        : isSet(object.heartbeat)
+        ? { $case: "heartbeat", value: Heartbeat.fromJSON(object.heartbeat) }
+        : undefined,
     };
   },
 
   toJSON(message: SubscribeResponse): unknown {
     const obj: any = {};
-    if (message.notification !== undefined) {
-      obj.notification = Notification.toJSON(message.notification);
-    }
-    if (message.heartbeat !== undefined) {
-      obj.heartbeat = Heartbeat.toJSON(message.heartbeat);
+    if (message.event?.$case === "notification") {
+      obj.notification = Notification.toJSON(message.event.value);
+    } else if (message.event?.$case === "heartbeat") {
+      obj.heartbeat = Heartbeat.toJSON(message.event.value);
     }
     return obj;
   },
@@ -1440,12 +1450,20 @@ export const SubscribeResponse: MessageFns<SubscribeResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<SubscribeResponse>, I>>(object: I): SubscribeResponse {
     const message = createBaseSubscribeResponse();
-    message.notification = (object.notification !== undefined && object.notification !== null)
-      ? Notification.fromPartial(object.notification)
-      : undefined;
-    message.heartbeat = (object.heartbeat !== undefined && object.heartbeat !== null)
-      ? Heartbeat.fromPartial(object.heartbeat)
-      : undefined;
+    switch (object.event?.$case) {
+      case "notification": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "notification", value: Notification.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "heartbeat": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "heartbeat", value: Heartbeat.fromPartial(object.event.value) };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
@@ -1696,6 +1714,7 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | undefi
 export type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 

@@ -1,0 +1,8 @@
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  createAccessTokenVerifier,
+  type AccessTokenClaims,
+  type AccessTokenVerifier,
+  type PublicJwk,
+  type VerifierOptions,
+} from "./access-token-verifier";

@@ -1,0 +1,6 @@
+export {
+  createAdminServer,
+  type AdminServer,
+  type AdminServerOptions,
+  type ReadinessCheck,
+} from "./admin-server";

@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+/** Schemas for the kinds of value that environment variables hold. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+
+  integer: (min: number, max: number, fallback: number) =>
+    z.coerce
+      .number()
+      .int(`must be a whole number between ${min} and ${max}`)
+      .min(min, `must be a whole number between ${min} and ${max}`)
+      .max(max, `must be a whole number between ${min} and ${max}`)
+      .default(fallback),
+
+  boolean: (fallback: boolean) =>
+    z
+      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+      .default(fallback ? "true" : "false")
+      .transform((value) => value === "true" || value === "1"),
+
+  url: (protocols: string[]) =>
+    z.string().refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol.replace(/:$/, ""));
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}` },
+    ),
+
+  /** A `host:port` address such as `auth:50051`. */
+  address: () =>
+    z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, "must be host:port"),
+
+  name: (fallback: string) =>
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase identifier (letters, digits, underscores)")
+      .default(fallback),
+
+  logLevel: () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+};
+
+/** Variables every service reads. */
+export const commonVariables = {
+  LOG_LEVEL: env.logLevel(),
+  ADMIN_PORT: env.port(9464),
+  JWT_ISSUER: z.string().default("parley-auth"),
+  JWT_AUDIENCE: z.string().default("parley"),
+};
+
+/** Variables of the services that own a PostgreSQL schema. */
+export const databaseVariables = (serviceName: string) => ({
+  DATABASE_URL: env.url(["postgres", "postgresql"]),
+  DATABASE_SCHEMA: env.name(serviceName),
+  DATABASE_POOL_SIZE: env.integer(1, 200, 10),
+  DATABASE_MIGRATE_ON_START: env.boolean(true),
+});

@@ -1,0 +1,82 @@
+import { createLogger } from "@parley/logger";
+import { dropSchemas, testDatabaseUrl, uniqueName } from "@parley/test-support";
+import type { MigrationInterface, QueryRunner } from "typeorm";
+import { openDatabase, type ServiceDatabase } from "./service-database";
+
+class CreateThings1700000000000 implements MigrationInterface {
+  name = "CreateThings1700000000000";
+  async up(runner: QueryRunner) {
+    await runner.query(`CREATE TABLE things (id int PRIMARY KEY, name text NOT NULL)`);
+  }
+  async down(runner: QueryRunner) {
+    await runner.query(`DROP TABLE things`);
+  }
+}
+
+const logger = createLogger({ service: "test", level: "silent" });
+
+describe("service database (real PostgreSQL)", () => {
+  const schema = uniqueName("dbtest");
+  const open = () =>
+    openDatabase({
+      url: testDatabaseUrl,
+      schema,
+      poolSize: 2,
+      migrations: [CreateThings1700000000000],
+      applicationName: "database-test",
+      logger,
+    });
+  let first: ServiceDatabase;
+  let second: ServiceDatabase;
+
+  beforeAll(async () => {
+    [first, second] = await Promise.all([open(), open()]);
+  });
+  afterAll(async () => {
+    await Promise.all([first.close(), second.close()]);
+    await dropSchemas(schema);
+  });
+
+  it("when two processes migrate at once, then each migration is applied exactly once", async () => {
+    const [a, b] = await Promise.all([first.migrate(), second.migrate()]);
+    expect([...a, ...b]).toEqual(["CreateThings1700000000000"]);
+    expect(await first.migrate()).toEqual([]);
+  });
+
+  it("when SQL names a table bare, then it is the one in the service's schema", async () => {
+    await first.dataSource.query(`INSERT INTO things (id, name) VALUES (1, 'one')`);
+    const rows: { table_schema: string }[] = await first.dataSource.query(
+      `SELECT table_schema FROM information_schema.tables WHERE table_name = 'things' AND table_schema = $1`,
+      [schema],
+    );
+    expect(rows).toEqual([{ table_schema: schema }]);
+  });
+
+  it("when a transaction throws, then nothing it wrote stays", async () => {
+    await expect(
+      first.transaction(async (manager) => {
+        await manager.query(`INSERT INTO things (id, name) VALUES (2, 'two')`);
+        throw new Error("rollback");
+      }),
+    ).rejects.toThrow("rollback");
+    const rows: unknown[] = await first.dataSource.query(`SELECT id FROM things WHERE id = 2`);
+    expect(rows).toEqual([]);
+  });
+
+  it("when the schema name is not an identifier, then opening refuses it", async () => {
+    await expect(
+      openDatabase({
+        url: testDatabaseUrl,
+        schema: "x; DROP",
+        poolSize: 1,
+        migrations: [],
+        applicationName: "t",
+        logger,
+      }),
+    ).rejects.toThrow("invalid schema name");
+  });
+
+  it("when pinged, then a live database answers", async () => {
+    await expect(first.ping()).resolves.toBeUndefined();
+  });
+});

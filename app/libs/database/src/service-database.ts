@@ -1,0 +1,84 @@
+import type { Logger } from "@parley/logger";
+import { DataSource, type EntityManager, type MixedList } from "typeorm";
+
+export interface DatabaseOptions {
+  url: string;
+  /** The schema the service owns; also its connections' search_path, so SQL names tables bare. */
+  schema: string;
+  poolSize: number;
+  /** Migration classes in the order they apply. */
+  migrations: MixedList<new () => unknown>;
+  /** Shown in pg_stat_activity. */
+  applicationName: string;
+  logger: Logger;
+}
+
+export interface ServiceDatabase {
+  dataSource: DataSource;
+  /** Runs `work` in one transaction (READ COMMITTED) and returns its result. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<string[]>;
+  /** Rejects when the database does not answer (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * A TypeORM data source on the service's own schema. Schema changes come only from migrations
+ * (never `synchronize`); `migrate()` holds an advisory lock so replicas starting together apply
+ * each migration once.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<ServiceDatabase> {
+  const { url, schema, poolSize, migrations, applicationName, logger } = options;
+  if (!IDENTIFIER.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+
+  const dataSource = new DataSource({
+    type: "postgres",
+    url,
+    schema,
+    synchronize: false,
+    migrationsRun: false,
+    migrations,
+    migrationsTableName: "migrations",
+    logging: false,
+    extra: {
+      max: poolSize,
+      application_name: applicationName,
+      options: `-c search_path=${schema}`,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+    },
+  });
+  await dataSource.initialize();
+
+  return {
+    dataSource,
+    transaction: (work) => dataSource.transaction("READ COMMITTED", work),
+
+    async migrate() {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [`${schema}.migrations`]);
+        await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        const applied = await dataSource.runMigrations({ transaction: "each" });
+        if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
+        return applied.map((m) => m.name);
+      } finally {
+        await runner
+          .query(`SELECT pg_advisory_unlock(hashtext($1))`, [`${schema}.migrations`])
+          .catch(() => undefined);
+        await runner.release();
+      }
+    },
+
+    async ping() {
+      await dataSource.query("SELECT 1");
+    },
+
+    close: () => dataSource.destroy(),
+  };
+}

@@ -1,0 +1,127 @@
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  type Client,
+  type ClientOptions,
+  type ClientReadableStream,
+  type ClientUnaryCall,
+  credentials,
+  Metadata,
+  type ServiceError,
+} from "@grpc/grpc-js";
+import { fromGrpcError } from "./status-mapping";
+
+type ClientConstructor<C extends Client> = new (
+  address: string,
+  credentials: ChannelCredentials,
+  options?: Partial<ClientOptions>,
+) => C;
+
+export interface ClientSettings {
+  /** Fully qualified service name, e.g. `parley.auth.v1.AuthService`. */
+  service: string;
+  /**
+   * Methods safe to repeat (reads, and writes made idempotent by a key): the channel retries them
+   * on UNAVAILABLE, within the call's deadline.
+   */
+  idempotentMethods?: string[];
+}
+
+/**
+ * A client for one service. Calls are balanced round-robin over every address the name resolves
+ * to (use `dns:///name:port` with a headless Service to spread over replicas).
+ */
+export function createClient<C extends Client>(
+  Constructor: ClientConstructor<C>,
+  address: string,
+  { service, idempotentMethods = [] }: ClientSettings,
+): C {
+  const methodConfig = idempotentMethods.length
+    ? [
+        {
+          name: idempotentMethods.map((method) => ({ service, method })),
+          retryPolicy: {
+            maxAttempts: 3,
+            initialBackoff: "0.05s",
+            maxBackoff: "0.5s",
+            backoffMultiplier: 2,
+            retryableStatusCodes: ["UNAVAILABLE"],
+          },
+        },
+      ]
+    : [];
+  return new Constructor(address, credentials.createInsecure(), {
+    "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }], methodConfig }),
+    "grpc.keepalive_time_ms": 30_000,
+    "grpc.keepalive_timeout_ms": 10_000,
+    "grpc.max_receive_message_length": 4 * 1024 * 1024,
+  });
+}
+
+export interface CallSettings {
+  metadata?: Metadata;
+  /** Absolute deadline; the default is `timeoutMs` from now. */
+  deadline?: Date;
+  /** Used when no deadline is given. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => ClientUnaryCall;
+
+type UnaryMethodName<C> = {
+  [K in keyof C]: C[K] extends UnaryMethod<infer _Req, infer _Res> ? K : never;
+}[keyof C];
+
+type RequestOf<M> = M extends UnaryMethod<infer Req, infer _Res> ? Req : never;
+type ResponseOf<M> = M extends UnaryMethod<infer _Req, infer Res> ? Res : never;
+
+function deadlineOf({ deadline, timeoutMs = DEFAULT_TIMEOUT_MS }: CallSettings): Date {
+  return deadline ?? new Date(Date.now() + timeoutMs);
+}
+
+/** Calls a unary method with a deadline; failures reject with an AppError. */
+export function callUnary<C extends Client, K extends UnaryMethodName<C>>(
+  client: C,
+  method: K,
+  request: RequestOf<C[K]>,
+  settings: CallSettings = {},
+): Promise<ResponseOf<C[K]>> {
+  const fn = client[method] as unknown as UnaryMethod<RequestOf<C[K]>, ResponseOf<C[K]>>;
+  return new Promise((resolve, reject) => {
+    fn.call(
+      client,
+      request,
+      settings.metadata ?? new Metadata(),
+      { deadline: deadlineOf(settings) },
+      (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response)),
+    );
+  });
+}
+
+type StreamMethod<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options?: Partial<CallOptions>,
+) => ClientReadableStream<Res>;
+
+/** Opens a server-streaming call. Long-lived streams take no deadline unless one is given. */
+export function openStream<Req, Res>(
+  client: Client,
+  method: StreamMethod<Req, Res>,
+  request: Req,
+  settings: Omit<CallSettings, "timeoutMs"> = {},
+): ClientReadableStream<Res> {
+  return method.call(
+    client,
+    request,
+    settings.metadata ?? new Metadata(),
+    settings.deadline ? { deadline: settings.deadline } : {},
+  );
+}

@@ -1,0 +1,5 @@
+export { createClient, callUnary, openStream, type CallSettings, type ClientSettings } from "./grpc-client";
+export { createGrpcServer, service, type GrpcServer, type ServiceRegistration } from "./grpc-server";
+export { bearerMetadata, bearerTokenOf } from "./metadata";
+export type { CallContext, Handlers, StreamContext } from "./service-handlers";
+export { fromGrpcError, toGrpcStatus } from "./status-mapping";

@@ -1,0 +1,62 @@
+import { Writable } from "node:stream";
+import { createLogger } from "./create-logger";
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ service: "test", level: "info", destination }) };
+}
+
+describe("createLogger", () => {
+  it("when an object holding secrets and a message body is logged, then none of them is written", () => {
+    const { lines, logger } = capture();
+    logger.info(
+      {
+        password: "hunter2-password",
+        request: { password: "nested-password", accessToken: "eyJ.access", refreshToken: "rt-secret" },
+        tokens: { refreshToken: "rt-2" },
+        message: { body: "hello secret body", id: "m1" },
+        headers: { authorization: "Bearer abc" },
+      },
+      "logged in",
+    );
+    const written = JSON.stringify(lines);
+    for (const secret of [
+      "hunter2-password",
+      "nested-password",
+      "eyJ.access",
+      "rt-secret",
+      "rt-2",
+      "hello secret body",
+      "Bearer abc",
+    ]) {
+      expect(written).not.toContain(secret);
+    }
+    expect(lines[0]).toMatchObject({
+      msg: "logged in",
+      service: "test",
+      level: "info",
+      message: { id: "m1" },
+    });
+  });
+
+  it("when the level is warn, then info lines are dropped", () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _e, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ service: "t", level: "warn", destination });
+    logger.info("quiet");
+    logger.warn("loud");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("loud");
+  });
+});

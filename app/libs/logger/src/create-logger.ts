@@ -1,0 +1,55 @@
+import pino, { type DestinationStream, type Logger } from "pino";
+
+export type { Logger } from "pino";
+
+/**
+ * Paths removed from every log line: credentials, tokens and message bodies. Handlers log ids
+ * and counts, never content; this list is the safety net for objects logged whole.
+ */
+export const redactedPaths = [
+  "password",
+  "*.password",
+  "token",
+  "*.token",
+  "accessToken",
+  "*.accessToken",
+  "refreshToken",
+  "*.refreshToken",
+  "*.*.accessToken",
+  "*.*.refreshToken",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "res.headers['set-cookie']",
+  "body",
+  "*.body",
+  "*.*.body",
+  "preview",
+  "*.preview",
+  "*.*.preview",
+  "privateKey",
+  "*.privateKey",
+];
+
+export interface LoggerOptions {
+  service: string;
+  level: string;
+  /** Where lines go; standard output when absent (tests pass a stream to read them back). */
+  destination?: DestinationStream;
+}
+
+/** A pino logger writing one JSON object per line. */
+export function createLogger({ service, level, destination }: LoggerOptions): Logger {
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: redactedPaths, censor: "[redacted]" },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,1 @@
+export { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
