@@ -5,7 +5,7 @@ import { ReflectionService } from "@grpc/reflection";
 import { descriptorSetPath } from "@parley/contracts";
 import type { Logger } from "@parley/logger";
 import { HealthImplementation } from "grpc-health-check";
-import { type Handlers, implementService } from "./service-handlers";
+import { type Handlers, type OpenCalls, implementService } from "./service-handlers";
 
 export interface ServiceRegistration {
   /** Fully qualified name, e.g. `parley.auth.v1.AuthService` (the health service reports it). */
@@ -39,7 +39,7 @@ export function createGrpcServer(services: ServiceRegistration[], logger: Logger
     "grpc.max_receive_message_length": 1024 * 1024,
     "grpc.keepalive_permit_without_calls": 1,
   });
-  const shutdown = new AbortController();
+  const openCalls: OpenCalls = new Set();
   const health = new HealthImplementation({ "": "NOT_SERVING" });
   health.addToServer(server);
   const descriptors = loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath));
@@ -48,7 +48,7 @@ export function createGrpcServer(services: ServiceRegistration[], logger: Logger
   for (const { definition, handlers } of services) {
     server.addService(
       definition,
-      implementService(definition, handlers as Handlers<unknown>, logger, shutdown.signal),
+      implementService(definition, handlers as Handlers<unknown>, logger, openCalls),
     );
   }
 
@@ -71,7 +71,7 @@ export function createGrpcServer(services: ServiceRegistration[], logger: Logger
 
     async stop(graceMs = 10_000) {
       setStatus("NOT_SERVING");
-      shutdown.abort();
+      for (const call of openCalls) call.abort();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           logger.warn({ graceMs }, "gRPC calls still running after the grace period; cancelling them");

@@ -40,21 +40,22 @@ export type Handlers<Server> = {
 type AnyHandler = (request: unknown, context: CallContext | StreamContext<unknown>) => Promise<unknown>;
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
-function contextOf(call: AnyCall, method: string, logger: Logger, shutdown: AbortSignal): CallContext {
+/** The calls in progress, so that shutdown can tell each one to stop. */
+export type OpenCalls = Set<AbortController>;
+
+function contextOf(call: AnyCall, method: string, logger: Logger, openCalls: OpenCalls) {
   const controller = new AbortController();
-  const abort = () => controller.abort();
-  call.on("cancelled", abort);
-  if (shutdown.aborted) abort();
-  else shutdown.addEventListener("abort", abort, { once: true });
-  call.on("finish", () => shutdown.removeEventListener("abort", abort));
+  call.on("cancelled", () => controller.abort());
+  openCalls.add(controller);
   const deadline = call.getDeadline();
-  return {
+  const context: CallContext = {
     metadata: call.metadata,
     deadline:
       deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
     signal: controller.signal,
     logger: logger.child({ rpc: method }),
   };
+  return { context, done: () => openCalls.delete(controller) };
 }
 
 function logCall(logger: Logger, method: string, started: bigint, code: number) {
@@ -70,7 +71,7 @@ export function implementService<Server>(
   definition: ServiceDefinition,
   handlers: Handlers<Server>,
   logger: Logger,
-  shutdown: AbortSignal,
+  openCalls: OpenCalls,
 ): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
@@ -81,38 +82,42 @@ export function implementService<Server>(
     implementation[name] = method.responseStream
       ? (call: ServerWritableStream<unknown, unknown>) => {
           const started = process.hrtime.bigint();
-          const context = contextOf(call, method.path, logger, shutdown);
+          const { context, done } = contextOf(call, method.path, logger, openCalls);
           const write = (message: unknown) =>
             new Promise<void>((resolve) => {
               if (call.write(message)) resolve();
               else call.once("drain", resolve);
             });
-          handler(call.request, { ...context, write }).then(
-            () => {
-              logCall(logger, method.path, started, 0);
-              call.end();
-            },
-            (error: unknown) => {
-              const status = toGrpcStatus(error, context.logger);
-              logCall(logger, method.path, started, status.code ?? 2);
-              if (!call.cancelled) call.emit("error", status);
-            },
-          );
+          handler(call.request, { ...context, write })
+            .finally(done)
+            .then(
+              () => {
+                logCall(logger, method.path, started, 0);
+                call.end();
+              },
+              (error: unknown) => {
+                const status = toGrpcStatus(error, context.logger);
+                logCall(logger, method.path, started, status.code ?? 2);
+                if (!call.cancelled) call.emit("error", status);
+              },
+            );
         }
       : (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
           const started = process.hrtime.bigint();
-          const context = contextOf(call, method.path, logger, shutdown);
-          handler(call.request, context).then(
-            (response) => {
-              logCall(logger, method.path, started, 0);
-              callback(null, response);
-            },
-            (error: unknown) => {
-              const status = toGrpcStatus(error, context.logger);
-              logCall(logger, method.path, started, status.code ?? 2);
-              callback(status, null);
-            },
-          );
+          const { context, done } = contextOf(call, method.path, logger, openCalls);
+          handler(call.request, context)
+            .finally(done)
+            .then(
+              (response) => {
+                logCall(logger, method.path, started, 0);
+                callback(null, response);
+              },
+              (error: unknown) => {
+                const status = toGrpcStatus(error, context.logger);
+                logCall(logger, method.path, started, status.code ?? 2);
+                callback(status, null);
+              },
+            );
         };
   }
   return implementation;

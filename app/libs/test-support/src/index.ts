@@ -1,1 +1,2 @@
 export { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
+export { writeSigningKey } from "./signing-keys";

@@ -1,0 +1,1 @@
+export { runMain, type MainOptions, type Stoppable } from "./run-main";

@@ -1,0 +1,88 @@
+import { createAccessTokenVerifier } from "@parley/access-token";
+import { createAdminServer } from "@parley/admin-http";
+import { authV1 } from "@parley/contracts";
+import { openDatabase } from "@parley/database";
+import { createGrpcServer, service } from "@parley/grpc";
+import type { Stoppable } from "@parley/lifecycle";
+import type { Logger } from "@parley/logger";
+import { createMetricsRegistry } from "@parley/metrics";
+import type { AuthConfig } from "./config";
+import { createAuthStore } from "./data-access/auth-store";
+import { authMigrations } from "./data-access/migrations";
+import type { AuthDependencies } from "./domain/dependencies";
+import { createPasswordHasher } from "./domain/password-hasher";
+import { loadSigningKeys } from "./domain/signing-keys";
+import { createTokenIssuer } from "./domain/token-issuer";
+import { authHandlers, authServiceName } from "./entry-points/grpc/auth-handlers";
+
+export interface RunningAuth extends Stoppable {
+  grpcPort: number;
+  adminPort: number;
+}
+
+const openAuthDatabase = (config: AuthConfig, logger: Logger) =>
+  openDatabase({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolSize: config.DATABASE_POOL_SIZE,
+    migrations: authMigrations,
+    applicationName: "parley-auth",
+    logger,
+  });
+
+/** `node dist/main.js migrate`: applies pending migrations and returns. */
+export async function migrateAuth(config: AuthConfig, logger: Logger): Promise<void> {
+  const db = await openAuthDatabase(config, logger);
+  try {
+    await db.migrate();
+  } finally {
+    await db.close();
+  }
+}
+
+/** Starts the auth service: database, keys, gRPC server, admin endpoints. */
+export async function startAuth(config: AuthConfig, logger: Logger): Promise<RunningAuth> {
+  const keys = await loadSigningKeys(config.AUTH_SIGNING_KEYS_DIR);
+  const db = await openAuthDatabase(config, logger);
+  if (config.DATABASE_MIGRATE_ON_START) await db.migrate();
+
+  const deps: AuthDependencies = {
+    store: createAuthStore(db),
+    hasher: createPasswordHasher(config.AUTH_PASSWORD_HASH_MEMORY_KIB),
+    tokens: createTokenIssuer(keys, {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      accessTokenTtlSeconds: config.AUTH_ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+    }),
+    verifier: createAccessTokenVerifier({
+      fetchKeys: async () => keys.all.map(({ jwk }) => jwk),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
+    loginAttemptsPer15Min: config.AUTH_LOGIN_ATTEMPTS_PER_15_MIN,
+  };
+
+  const grpc = createGrpcServer(
+    [service<authV1.AuthServiceServer>(authServiceName, authV1.AuthServiceService, authHandlers(deps, keys))],
+    logger,
+  );
+  const admin = createAdminServer({
+    registry: createMetricsRegistry(),
+    checks: [{ name: "database", check: () => db.ping() }],
+    logger,
+  });
+  const grpcPort = await grpc.start(config.GRPC_PORT);
+  const adminPort = await admin.start(config.ADMIN_PORT);
+
+  return {
+    grpcPort,
+    adminPort,
+    async stop() {
+      admin.markDraining();
+      await grpc.stop();
+      await db.close();
+      await admin.stop();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { CreateAuthTables1732500000000 } from "./1732500000000-create-auth-tables";
+
+/** Every migration of the auth schema, oldest first. */
+export const authMigrations = [CreateAuthTables1732500000000];

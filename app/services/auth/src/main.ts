@@ -1,0 +1,10 @@
+import { loadConfig } from "@parley/config";
+import { runMain } from "@parley/lifecycle";
+import { migrateAuth, startAuth } from "./app";
+import { authConfigShape } from "./config";
+
+runMain({
+  service: "auth",
+  loadConfig: () => loadConfig(authConfigShape),
+  commands: { serve: startAuth, migrate: migrateAuth },
+});
