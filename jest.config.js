@@ -7,7 +7,10 @@ const tsJest = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }];
 module.exports = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": tsJest },
-  moduleNameMapper: { "^@parley/([a-z-]+)$": "<rootDir>/app/libs/$1/src" },
+  moduleNameMapper: {
+    "^@parley/launcher$": "<rootDir>/app/launcher/src",
+    "^@parley/([a-z-]+)$": "<rootDir>/app/libs/$1/src",
+  },
   testMatch: ["<rootDir>/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/cdktf.out/"],
   testTimeout: 30000,

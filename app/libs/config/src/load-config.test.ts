@@ -73,8 +73,11 @@ describe("loadConfig", () => {
   it("when an address is not host:port, then it is refused", () => {
     const addressShape = { AUTH_GRPC_URL: env.address() };
     expect(loadConfig(addressShape, { AUTH_GRPC_URL: "auth:50051" }).AUTH_GRPC_URL).toBe("auth:50051");
+    expect(loadConfig(addressShape, { AUTH_GRPC_URL: "dns:///auth.parley.svc:50051" }).AUTH_GRPC_URL).toBe(
+      "dns:///auth.parley.svc:50051",
+    );
     expect(problemsOf(() => loadConfig(addressShape, { AUTH_GRPC_URL: "http://auth" }))).toEqual([
-      "AUTH_GRPC_URL: must be host:port",
+      "AUTH_GRPC_URL: must be host:port or dns:///host:port",
     ]);
   });
 });

@@ -30,9 +30,14 @@ export const env = {
       { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}` },
     ),
 
-  /** A `host:port` address such as `auth:50051`. */
+  /** A gRPC target: `host:port`, or `dns:///host:port` to balance over every address of a name. */
   address: () =>
-    z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, "must be host:port"),
+    z
+      .string()
+      .regex(
+        /^(dns:\/\/\/)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/,
+        "must be host:port or dns:///host:port",
+      ),
 
   name: (fallback: string) =>
     z

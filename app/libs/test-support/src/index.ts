@@ -1,2 +1,3 @@
+export { startPlatformUnderTest, testAmqpUrl, type PlatformUnderTest } from "./platform-under-test";
 export { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
 export { writeSigningKey } from "./signing-keys";

@@ -1,0 +1,10 @@
+export { ensureDatabase, ensureDevSigningKey, reachable } from "./local-servers";
+export { freePort } from "./free-port";
+export {
+  repositoryRoot,
+  startPlatform,
+  type Platform,
+  type PlatformOptions,
+  type ServiceName,
+} from "./platform";
+export type { ServiceProcess } from "./service-process";

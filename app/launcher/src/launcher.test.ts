@@ -1,0 +1,87 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { testDatabaseUrl, uniqueName } from "@parley/test-support";
+import { Client } from "pg";
+import { repositoryRoot } from "./platform";
+
+const launcher = join(repositoryRoot, "app", "launcher", "dist", "main.js");
+
+function runLauncher(env: Record<string, string>) {
+  const child = spawn(process.execPath, [launcher], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream }).on("line", (line) => output.push(line));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function dropDatabase(name: string) {
+  const url = new URL(testDatabaseUrl);
+  url.pathname = "/postgres";
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+}
+
+describe("npm start's launcher (real processes)", () => {
+  const database = uniqueName("parley_launch");
+
+  afterAll(() => dropDatabase(database));
+
+  it("when started, then it creates the database, prints a URL that works, and Ctrl-C stops everything", async () => {
+    const url = new URL(testDatabaseUrl);
+    url.pathname = `/${database}`;
+    const { child, output, exited } = runLauncher({ DATABASE_URL: url.toString(), HTTP_PORT: "0" });
+    try {
+      const gateway = await waitFor(
+        () => output.map((line) => /Parley is running at (http:\/\/\S+)/.exec(line)?.[1]).find(Boolean),
+        60_000,
+      );
+      expect(output.join("\n")).toContain(`created database ${database}`);
+      expect(output.join("\n")).toContain("curl -s -X POST");
+
+      const credentials = { username: `launch${Date.now().toString(36)}`, password: "correct horse battery" };
+      const post = (path: string) =>
+        fetch(`${gateway}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(credentials),
+        });
+      expect((await post("/v1/auth/register")).status).toBe(201);
+      expect((await post("/v1/auth/login")).status).toBe(200);
+
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(output.join("\n")).toContain("all services stopped");
+      await expect(fetch(`${gateway}/openapi.json`)).rejects.toThrow();
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("when PostgreSQL cannot be reached, then it stops with a message saying what to start", async () => {
+    const { output, exited } = runLauncher({
+      DATABASE_URL: "postgres://postgres@127.0.0.1:1/parley",
+      HTTP_PORT: "0",
+    });
+    expect(await exited).toBe(1);
+    const text = output.join("\n");
+    expect(text).toContain("cannot reach PostgreSQL at 127.0.0.1:1");
+    expect(text).toContain("pg_ctlcluster");
+  });
+});
