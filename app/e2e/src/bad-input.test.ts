@@ -71,12 +71,13 @@ describe("bad input on every route is refused with a 4xx problem document (real 
   it("when an authenticated route gets no token, a malformed one or a garbage bearer, then 401", async () => {
     for (const op of operations.filter((o) => o.authenticated)) {
       const path = fill(op.template, randomUUID());
-      for (const headers of [
+      const attempts: Record<string, string>[] = [
         {},
         { authorization: "Bearer not.a.jwt" },
         { authorization: "Basic dXNlcjpwYXNz" },
         { authorization: "Bearer " },
-      ]) {
+      ];
+      for (const headers of attempts) {
         expectProblem(
           await api.request(op.method, path, {
             headers,
