@@ -1,4 +1,4 @@
-import argon2 from "argon2";
+import { type Algorithm, type Options, hash, verify } from "@node-rs/argon2";
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -6,27 +6,25 @@ export interface PasswordHasher {
   verify(storedHash: string | undefined, password: string): Promise<boolean>;
 }
 
+/** `Algorithm.Argon2id`; the enum is `const` and cannot be read at run time under isolated modules. */
+const ARGON2ID = 2 as Algorithm.Argon2id;
+
 /**
  * argon2id with OWASP's minimum (19 MiB memory, 2 passes, 1 lane) by default. Parameters live in
  * each stored hash, so raising the cost later still verifies old hashes.
  */
 export function createPasswordHasher(memoryCostKib: number): PasswordHasher {
-  const options: argon2.HashOptions = {
-    type: argon2.argon2id,
-    memoryCost: memoryCostKib,
-    timeCost: 2,
-    parallelism: 1,
-  };
+  const options: Options = { algorithm: ARGON2ID, memoryCost: memoryCostKib, timeCost: 2, parallelism: 1 };
   // Verified when the user does not exist, so that response times do not reveal which usernames exist.
-  const decoy = argon2.hash("decoy password that matches nothing", options);
+  const decoy = hash("decoy password that matches nothing", options);
   return {
-    hash: (password) => argon2.hash(password, options),
+    hash: (password) => hash(password, options),
     async verify(storedHash, password) {
       if (storedHash === undefined) {
-        await argon2.verify(await decoy, password);
+        await verify(await decoy, password);
         return false;
       }
-      return argon2.verify(storedHash, password);
+      return verify(storedHash, password);
     },
   };
 }
