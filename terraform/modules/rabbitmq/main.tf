@@ -15,10 +15,10 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
-  for_each = toset(var.allowed_security_group_ids)
+  for_each = var.allowed_security_groups
 
   security_group_id            = aws_security_group.this.id
-  description                  = "AMQPS from ${each.value}"
+  description                  = "AMQPS from ${each.key}"
   ip_protocol                  = "tcp"
   from_port                    = local.amqps_port
   to_port                      = local.amqps_port

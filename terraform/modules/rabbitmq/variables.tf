@@ -23,13 +23,13 @@ variable "subnet_ids" {
   }
 }
 
-variable "allowed_security_group_ids" {
-  description = "Security groups allowed to connect over AMQPS (the Kubernetes cluster's). Nothing else can reach the broker."
-  type        = list(string)
+variable "allowed_security_groups" {
+  description = "Security groups allowed to connect over AMQPS, by a name known at plan time (e.g. `{ cluster = \"sg-...\" }`); nothing else can reach it. The names key the rules, so the IDs may come from another state."
+  type        = map(string)
 
   validation {
-    condition     = length(var.allowed_security_group_ids) > 0
-    error_message = "allowed_security_group_ids must name at least one security group."
+    condition     = length(var.allowed_security_groups) > 0
+    error_message = "allowed_security_groups must name at least one security group."
   }
 }
 
