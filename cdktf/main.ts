@@ -1,0 +1,3 @@
+import { parleyApp } from "./src/parley-app";
+
+parleyApp().synth();

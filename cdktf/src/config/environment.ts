@@ -1,0 +1,50 @@
+export type EnvironmentName = "dev" | "staging" | "production";
+
+export interface NodeGroupConfig {
+  instanceTypes: string[];
+  capacityType: "ON_DEMAND" | "SPOT";
+  minSize: number;
+  maxSize: number;
+  desiredSize: number;
+}
+
+/** Everything that differs between environments; the stacks derive the rest. */
+export interface EnvironmentConfig {
+  name: EnvironmentName;
+  /** The AWS account the environment lives in; the provider refuses to touch any other. */
+  accountId: string;
+  region: string;
+  availabilityZones: [string, string, string];
+  /** S3 bucket (versioned, encrypted, created once by hand, see README) that holds the state. */
+  stateBucket: string;
+  logRetentionDays: number;
+  network: {
+    cidrBlock: string;
+    singleNatGateway: boolean;
+  };
+  cluster: {
+    kubernetesVersion: string;
+    /** Empty keeps the API endpoint private to the VPC. */
+    endpointPublicAccessCidrs: string[];
+    adminPrincipalArns: string[];
+    deletionProtection: boolean;
+    nodeGroups: Record<string, NodeGroupConfig>;
+  };
+  database: {
+    instanceClass: string;
+    allocatedStorageGib: number;
+    maxAllocatedStorageGib: number;
+    multiAz: boolean;
+    deletionProtection: boolean;
+    skipFinalSnapshot: boolean;
+    backupRetentionDays: number;
+  };
+  messaging: {
+    deploymentMode: "SINGLE_INSTANCE" | "CLUSTER_MULTI_AZ";
+    hostInstanceType: string;
+  };
+  gitops: {
+    repositoryUrl: string;
+    targetRevision: string;
+  };
+}

@@ -1,0 +1,30 @@
+import { type Construct } from "constructs";
+import { LocalModule } from "./local-module";
+
+export interface NetworkInputs {
+  name: string;
+  cidr_block: string;
+  availability_zones: string[];
+  single_nat_gateway?: boolean;
+  flow_log_retention_days?: number;
+  cluster_name?: string;
+  tags?: Record<string, string>;
+}
+
+export class NetworkModule extends LocalModule<NetworkInputs> {
+  constructor(scope: Construct, id: string, inputs: NetworkInputs) {
+    super(scope, id, "network", inputs);
+  }
+
+  get vpcId(): string {
+    return this.getString("vpc_id");
+  }
+
+  get privateSubnetIds(): string[] {
+    return this.getList("private_subnet_ids");
+  }
+
+  get databaseSubnetIds(): string[] {
+    return this.getList("database_subnet_ids");
+  }
+}

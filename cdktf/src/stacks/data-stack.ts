@@ -1,0 +1,36 @@
+import { type Construct } from "constructs";
+import { type EnvironmentConfig } from "../config/environment";
+import { type KubernetesModule } from "../modules/kubernetes";
+import { type NetworkModule } from "../modules/network";
+import { PostgresModule } from "../modules/postgres";
+import { ParleyStack } from "./parley-stack";
+
+export class DataStack extends ParleyStack {
+  readonly postgres: PostgresModule;
+
+  constructor(
+    scope: Construct,
+    environment: EnvironmentConfig,
+    network: NetworkModule,
+    cluster: KubernetesModule,
+  ) {
+    super(scope, environment, "data");
+    const { database } = environment;
+    this.postgres = new PostgresModule(this, "postgres", {
+      identifier: this.resourcePrefix,
+      vpc_id: network.vpcId,
+      subnet_ids: network.databaseSubnetIds,
+      allowed_security_groups: { cluster: cluster.clusterSecurityGroupId },
+      instance_class: database.instanceClass,
+      allocated_storage_gib: database.allocatedStorageGib,
+      max_allocated_storage_gib: database.maxAllocatedStorageGib,
+      database_name: "parley",
+      multi_az: database.multiAz,
+      deletion_protection: database.deletionProtection,
+      skip_final_snapshot: database.skipFinalSnapshot,
+      backup_retention_days: database.backupRetentionDays,
+      log_retention_days: environment.logRetentionDays,
+      tags: this.tags,
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { type Construct } from "constructs";
+import { type EnvironmentConfig } from "../config/environment";
+import { type KubernetesModule } from "../modules/kubernetes";
+import { type NetworkModule } from "../modules/network";
+import { RabbitmqModule } from "../modules/rabbitmq";
+import { ParleyStack } from "./parley-stack";
+
+export class MessagingStack extends ParleyStack {
+  readonly rabbitmq: RabbitmqModule;
+
+  constructor(
+    scope: Construct,
+    environment: EnvironmentConfig,
+    network: NetworkModule,
+    cluster: KubernetesModule,
+  ) {
+    super(scope, environment, "messaging");
+    this.rabbitmq = new RabbitmqModule(this, "rabbitmq", {
+      name: this.resourcePrefix,
+      vpc_id: network.vpcId,
+      subnet_ids: network.privateSubnetIds,
+      allowed_security_groups: { cluster: cluster.clusterSecurityGroupId },
+      deployment_mode: environment.messaging.deploymentMode,
+      host_instance_type: environment.messaging.hostInstanceType,
+      tags: this.tags,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { Fn } from "cdktf";
+import { type Construct } from "constructs";
+import { type EnvironmentConfig } from "../config/environment";
+import { GitopsBootstrapModule } from "../modules/gitops-bootstrap";
+import { type KubernetesModule } from "../modules/kubernetes";
+import { type PostgresModule } from "../modules/postgres";
+import { type RabbitmqModule } from "../modules/rabbitmq";
+import { ParleyStack } from "./parley-stack";
+
+export interface PlatformDependencies {
+  cluster: KubernetesModule;
+  postgres: PostgresModule;
+  rabbitmq: RabbitmqModule;
+}
+
+/**
+ * Argo CD and the root application. The Kubernetes and Helm providers read the cluster's address
+ * from the cluster stack's state and fetch a token with `aws eks get-token` when they run, so
+ * nothing here needs a cluster at synth time and the stack plans as soon as the cluster stack
+ * has been applied.
+ */
+export class PlatformStack extends ParleyStack {
+  readonly bootstrap: GitopsBootstrapModule;
+
+  constructor(
+    scope: Construct,
+    environment: EnvironmentConfig,
+    { cluster, postgres, rabbitmq }: PlatformDependencies,
+  ) {
+    super(scope, environment, "platform");
+
+    const connection = {
+      host: cluster.clusterEndpoint,
+      clusterCaCertificate: Fn.base64decode(cluster.clusterCertificateAuthorityData),
+    };
+    const exec = {
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", cluster.clusterName, "--region", environment.region],
+    };
+    new KubernetesProvider(this, "kubernetes", { ...connection, exec: [exec] });
+    new HelmProvider(this, "helm", { kubernetes: { ...connection, exec } });
+
+    this.bootstrap = new GitopsBootstrapModule(this, "gitops_bootstrap", {
+      environment: environment.name,
+      cluster_name: cluster.clusterName,
+      oidc_provider_arn: cluster.oidcProviderArn,
+      oidc_issuer_host: cluster.oidcIssuerHost,
+      repository_url: environment.gitops.repositoryUrl,
+      target_revision: environment.gitops.targetRevision,
+      database: {
+        host: postgres.address,
+        port: postgres.port,
+        name: postgres.databaseName,
+        secret_arn: postgres.masterUserSecretArn,
+      },
+      rabbitmq: { endpoint: rabbitmq.amqpEndpoint, secret_arn: rabbitmq.credentialsSecretArn },
+      secret_kms_key_arns: [postgres.kmsKeyArn, rabbitmq.credentialsKmsKeyArn],
+      tags: this.tags,
+    });
+  }
+}

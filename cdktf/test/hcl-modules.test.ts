@@ -1,0 +1,107 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { format } from "@cdktf/hcl-tools";
+import { parse } from "@cdktf/hcl2json";
+import { renderReadme } from "../scripts/module-docs";
+import { loadModules, terraformDirectory, tfFiles, type HclModule } from "./support/hcl-modules";
+import { outputs, variables } from "./support/terraform-json";
+
+function allTerraformFiles(directory: string): string[] {
+  return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const entryPath = path.join(directory, entry.name);
+    if (entry.isDirectory()) return entry.name === ".terraform" ? [] : allTerraformFiles(entryPath);
+    return entry.name.endsWith(".tf") ? [entryPath] : [];
+  });
+}
+
+const files = allTerraformFiles(terraformDirectory).map((file) => path.relative(terraformDirectory, file));
+
+function terraformBinary(): string | undefined {
+  try {
+    execFileSync("terraform", ["version"], { stdio: "ignore" });
+    return "terraform";
+  } catch {
+    return undefined;
+  }
+}
+
+let modules: HclModule[];
+
+beforeAll(async () => {
+  modules = await loadModules();
+});
+
+it("finds the Terraform files of every module and the example", () => {
+  const directories = new Set(files.map((file) => path.dirname(file)));
+  expect([...directories].sort()).toEqual(
+    ["examples/complete", ...modules.map(({ name }) => `modules/${name}`)].sort(),
+  );
+});
+
+describe.each(files)("%s", (file) => {
+  const source = () => fs.readFileSync(path.join(terraformDirectory, file), "utf8");
+
+  it("parses", async () => {
+    await expect(parse(path.basename(file), source())).resolves.toEqual(expect.any(Object));
+  });
+
+  it("is formatted as terraform fmt would write it", async () => {
+    expect(await format(source())).toBe(source());
+  });
+});
+
+it("the format check catches a file terraform fmt would change", async () => {
+  const unformatted = 'variable "name" {\n  type= string\n}\n';
+  expect(await format(unformatted)).not.toBe(unformatted);
+});
+
+it("the parse check catches broken HCL", async () => {
+  await expect(parse("broken.tf", 'resource "aws_vpc" "this" {\n  cidr_block =\n')).rejects.toThrow(
+    /Invalid expression/,
+  );
+});
+
+const terraform = terraformBinary();
+// The binary is optional (hcl-tools above is the check CI relies on); where it exists it has the last word.
+(terraform ? it : it.skip)("passes terraform fmt -check, where the terraform binary exists", () => {
+  expect(() =>
+    execFileSync(terraform ?? "terraform", ["fmt", "-check", "-recursive", terraformDirectory], {
+      stdio: "pipe",
+    }),
+  ).not.toThrow();
+});
+
+describe.each(["network", "postgres", "kubernetes", "rabbitmq", "gitops-bootstrap"])("module %s", (name) => {
+  const module = () => {
+    const found = modules.find((candidate) => candidate.name === name);
+    if (!found) throw new Error(`module ${name} not loaded`);
+    return found;
+  };
+
+  it("has main.tf, variables.tf, outputs.tf, versions.tf and a README", () => {
+    const present = fs.readdirSync(module().directory);
+    expect(present).toEqual(
+      expect.arrayContaining(["main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"]),
+    );
+    expect(tfFiles(module().directory).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("types and describes every variable", () => {
+    const declared = variables(module().document);
+    expect(declared.length).toBeGreaterThan(0);
+    const undocumented = declared.filter(({ body }) => typeof body.type !== "string" || !body.description);
+    expect(undocumented.map(({ address }) => address)).toEqual([]);
+  });
+
+  it("describes every output", () => {
+    const declared = outputs(module().document);
+    expect(declared.length).toBeGreaterThan(0);
+    expect(declared.filter(({ body }) => !body.description).map(({ address }) => address)).toEqual([]);
+  });
+
+  it("has README input and output tables generated from its current HCL (npm run docs:modules -w cdktf)", () => {
+    const readmePath = path.join(module().directory, "README.md");
+    expect(fs.readFileSync(readmePath, "utf8")).toBe(renderReadme(readmePath, module().document));
+  });
+});

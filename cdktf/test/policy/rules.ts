@@ -1,0 +1,17 @@
+import { baselineRules } from "./baseline-rules";
+import { databaseRules } from "./database-rules";
+import { environmentRules } from "./environment-rules";
+import { kubernetesRules } from "./kubernetes-rules";
+import { messagingRules } from "./messaging-rules";
+import { networkRules } from "./network-rules";
+import { type ModuleRule, type StackRule } from "./rule";
+
+export const moduleRules: ModuleRule[] = [
+  ...networkRules,
+  ...databaseRules,
+  ...kubernetesRules,
+  ...messagingRules,
+  ...baselineRules,
+];
+
+export const stackRules: StackRule[] = environmentRules;

@@ -1,0 +1,126 @@
+# A whole Parley environment in plain Terraform, for teams that do not use CDKTF. The CDKTF app in
+# cdktf/ builds the same thing as five separately deployed stacks.
+
+locals {
+  name       = "parley-${var.environment}"
+  production = var.environment == "production"
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      Project     = "parley"
+      Environment = var.environment
+      ManagedBy   = "terraform"
+    }
+  }
+}
+
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name               = local.name
+  cidr_block         = var.cidr_block
+  availability_zones = slice(data.aws_availability_zones.available.names, 0, 3)
+  single_nat_gateway = !local.production
+  cluster_name       = local.name
+}
+
+module "kubernetes" {
+  source = "../../modules/kubernetes"
+
+  name                = local.name
+  vpc_id              = module.network.vpc_id
+  subnet_ids          = module.network.private_subnet_ids
+  deletion_protection = local.production
+
+  node_groups = {
+    general = {
+      instance_types = ["m6i.large"]
+      min_size       = local.production ? 3 : 1
+      max_size       = local.production ? 9 : 3
+      desired_size   = local.production ? 3 : 2
+    }
+  }
+}
+
+module "postgres" {
+  source = "../../modules/postgres"
+
+  identifier              = local.name
+  vpc_id                  = module.network.vpc_id
+  subnet_ids              = module.network.database_subnet_ids
+  allowed_security_groups = { cluster = module.kubernetes.cluster_security_group_id }
+  multi_az                = local.production
+  deletion_protection     = local.production
+  skip_final_snapshot     = !local.production
+  backup_retention_days   = local.production ? 30 : 7
+}
+
+module "rabbitmq" {
+  source = "../../modules/rabbitmq"
+
+  name                    = local.name
+  vpc_id                  = module.network.vpc_id
+  subnet_ids              = module.network.private_subnet_ids
+  allowed_security_groups = { cluster = module.kubernetes.cluster_security_group_id }
+  deployment_mode         = local.production ? "CLUSTER_MULTI_AZ" : "SINGLE_INSTANCE"
+  host_instance_type      = local.production ? "mq.m5.large" : "mq.t3.micro"
+}
+
+# Both providers authenticate with a fresh token from the AWS CLI each run. In this single root
+# module the cluster is created in the same apply, so the first apply targets the AWS modules
+# (see README.md) before these providers are used.
+provider "kubernetes" {
+  host                   = module.kubernetes.cluster_endpoint
+  cluster_ca_certificate = base64decode(module.kubernetes.cluster_certificate_authority_data)
+
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", module.kubernetes.cluster_name, "--region", var.region]
+  }
+}
+
+provider "helm" {
+  kubernetes = {
+    host                   = module.kubernetes.cluster_endpoint
+    cluster_ca_certificate = base64decode(module.kubernetes.cluster_certificate_authority_data)
+
+    exec = {
+      api_version = "client.authentication.k8s.io/v1beta1"
+      command     = "aws"
+      args        = ["eks", "get-token", "--cluster-name", module.kubernetes.cluster_name, "--region", var.region]
+    }
+  }
+}
+
+module "gitops_bootstrap" {
+  source = "../../modules/gitops-bootstrap"
+
+  environment       = var.environment
+  cluster_name      = module.kubernetes.cluster_name
+  oidc_provider_arn = module.kubernetes.oidc_provider_arn
+  oidc_issuer_host  = module.kubernetes.oidc_issuer_host
+  repository_url    = var.repository_url
+
+  database = {
+    host       = module.postgres.address
+    port       = module.postgres.port
+    name       = module.postgres.database_name
+    secret_arn = module.postgres.master_user_secret_arn
+  }
+
+  rabbitmq = {
+    endpoint   = module.rabbitmq.amqp_endpoint
+    secret_arn = module.rabbitmq.credentials_secret_arn
+  }
+
+  secret_kms_key_arns = [module.postgres.kms_key_arn, module.rabbitmq.credentials_kms_key_arn]
+}

@@ -1,0 +1,24 @@
+output "argocd_namespace" {
+  description = "Namespace Argo CD runs in."
+  value       = kubernetes_namespace_v1.argocd.metadata[0].name
+}
+
+output "root_application_name" {
+  description = "Name of the root Argo CD application (app of apps)."
+  value       = local.root_app_name
+}
+
+output "gitops_path" {
+  description = "Repository path the root application syncs."
+  value       = local.gitops_path
+}
+
+output "external_secrets_role_arn" {
+  description = "IRSA role ARN for the External Secrets Operator service account (`eks.amazonaws.com/role-arn` annotation)."
+  value       = aws_iam_role.external_secrets.arn
+}
+
+output "cluster_facts" {
+  description = "Facts handed to Argo CD as annotations of the in-cluster cluster secret."
+  value       = local.cluster_facts
+}

@@ -1,0 +1,34 @@
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = aws_vpc.this.id
+}
+
+output "vpc_cidr_block" {
+  description = "IPv4 CIDR of the VPC."
+  value       = aws_vpc.this.cidr_block
+}
+
+output "public_subnet_ids" {
+  description = "IDs of the public subnets (internet-facing load balancers and NAT gateways only), in zone order."
+  value       = [for zone in var.availability_zones : aws_subnet.public[zone].id]
+}
+
+output "private_subnet_ids" {
+  description = "IDs of the private subnets (Kubernetes nodes, the broker), in zone order."
+  value       = [for zone in var.availability_zones : aws_subnet.private[zone].id]
+}
+
+output "database_subnet_ids" {
+  description = "IDs of the database subnets, which have no route out of the VPC, in zone order."
+  value       = [for zone in var.availability_zones : aws_subnet.database[zone].id]
+}
+
+output "nat_public_ips" {
+  description = "Public IPs of the NAT gateways, for allow lists of services the platform calls."
+  value       = [for eip in aws_eip.nat : eip.public_ip]
+}
+
+output "flow_log_group_name" {
+  description = "CloudWatch Logs group that receives the VPC flow logs."
+  value       = aws_cloudwatch_log_group.flow_logs.name
+}

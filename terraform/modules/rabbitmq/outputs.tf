@@ -1,0 +1,40 @@
+output "broker_id" {
+  description = "ID of the broker."
+  value       = aws_mq_broker.this.id
+}
+
+output "broker_arn" {
+  description = "ARN of the broker."
+  value       = aws_mq_broker.this.arn
+}
+
+output "amqp_endpoint" {
+  description = "AMQPS endpoint without credentials, `amqps://host:5671`."
+  value       = "amqps://${local.amqp_host}:${local.amqps_port}"
+}
+
+output "amqp_host" {
+  description = "Host name of the broker."
+  value       = local.amqp_host
+}
+
+output "admin_username" {
+  description = "Name of the broker user."
+  value       = var.admin_username
+  sensitive   = true
+}
+
+output "credentials_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding `username`, `password`, `host`, `port` and `url` (a complete AMQP_URL)."
+  value       = aws_secretsmanager_secret.credentials.arn
+}
+
+output "credentials_kms_key_arn" {
+  description = "KMS key of the credentials secret; readers of the secret need kms:Decrypt on it."
+  value       = aws_kms_key.credentials.arn
+}
+
+output "security_group_id" {
+  description = "Security group of the broker."
+  value       = aws_security_group.this.id
+}

@@ -1,0 +1,106 @@
+variable "name" {
+  description = "Broker name and prefix of its companion resources, e.g. `parley-production`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,40}$", var.name))
+    error_message = "name must be 3-41 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "vpc_id" {
+  description = "VPC the broker lives in."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets. A single-instance broker uses the first; a cluster spreads over all (at least two zones)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) >= 2
+    error_message = "subnet_ids must hold at least two private subnets."
+  }
+}
+
+variable "allowed_security_groups" {
+  description = "Security groups allowed to connect over AMQPS, by a name known at plan time (e.g. `{ cluster = \"sg-...\" }`); nothing else can reach it. The names key the rules, so the IDs may come from another state."
+  type        = map(string)
+
+  validation {
+    condition     = length(var.allowed_security_groups) > 0
+    error_message = "allowed_security_groups must name at least one security group."
+  }
+}
+
+variable "deployment_mode" {
+  description = "SINGLE_INSTANCE for dev, CLUSTER_MULTI_AZ (three nodes over three zones, quorum queues survive a node) for production."
+  type        = string
+  default     = "CLUSTER_MULTI_AZ"
+
+  validation {
+    condition     = contains(["SINGLE_INSTANCE", "CLUSTER_MULTI_AZ"], var.deployment_mode)
+    error_message = "deployment_mode must be SINGLE_INSTANCE or CLUSTER_MULTI_AZ."
+  }
+}
+
+variable "engine_version" {
+  description = "RabbitMQ version (major.minor); Amazon MQ applies patch releases automatically."
+  type        = string
+  default     = "3.13"
+
+  validation {
+    condition     = can(regex("^[34]\\.[0-9]+$", var.engine_version))
+    error_message = "engine_version must be a RabbitMQ major.minor version such as 3.13."
+  }
+}
+
+variable "host_instance_type" {
+  description = "Broker instance type; clusters need mq.m5.large or larger."
+  type        = string
+  default     = "mq.m5.large"
+
+  validation {
+    condition     = startswith(var.host_instance_type, "mq.")
+    error_message = "host_instance_type must be an Amazon MQ type such as mq.m5.large."
+  }
+
+  validation {
+    condition     = !(var.deployment_mode == "CLUSTER_MULTI_AZ" && var.host_instance_type == "mq.t3.micro")
+    error_message = "A CLUSTER_MULTI_AZ broker cannot run on mq.t3.micro."
+  }
+}
+
+variable "admin_username" {
+  description = "Name of the broker user the services connect as. Its password is generated and kept in Secrets Manager."
+  type        = string
+  default     = "parley"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_.~-]{2,100}$", var.admin_username)) && var.admin_username != "guest"
+    error_message = "admin_username must be 2-100 letters, digits or _.~- and not guest."
+  }
+}
+
+variable "maintenance_window" {
+  description = "Weekly maintenance window in UTC, in which minor upgrades are applied."
+  type = object({
+    day_of_week = string
+    time_of_day = string
+  })
+  default = {
+    day_of_week = "SUNDAY"
+    time_of_day = "04:00"
+  }
+
+  validation {
+    condition     = contains(["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"], var.maintenance_window.day_of_week)
+    error_message = "maintenance_window.day_of_week must be an upper-case English day name."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
