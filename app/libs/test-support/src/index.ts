@@ -1,3 +1,4 @@
+export { deleteTopology, eventually, openTestChannel, queueStats, watchExchange } from "./broker";
 export { startPlatformUnderTest, testAmqpUrl, type PlatformUnderTest } from "./platform-under-test";
 export { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
 export { writeSigningKey } from "./signing-keys";

@@ -1,0 +1,172 @@
+import type { ServiceDatabase } from "@parley/database";
+import type { Logger } from "@parley/logger";
+import type { ConfirmChannel } from "amqplib";
+import type { BrokerConnection } from "./broker-connection";
+import { EVENT_VERSION } from "./event-types";
+import { type TopologyNames, declareEventExchange } from "./topology";
+
+export interface RelayOptions {
+  db: ServiceDatabase;
+  broker: BrokerConnection;
+  names: TopologyNames;
+  logger: Logger;
+  /** Rows published per transaction. */
+  batchSize?: number;
+  /** How often an idle relay looks for rows written by other processes. */
+  pollIntervalMs?: number;
+  /** Published rows are deleted after this long. */
+  retentionMs?: number;
+  /** Called after every batch with what happened (metrics hook). */
+  onBatch?(result: { published: number; failed: boolean }): void;
+  /** Wraps the publishing of one row (tracing hook); must call `publish`. */
+  aroundPublish?(row: OutboxRow, publish: (headers: Record<string, string>) => void): void;
+}
+
+export interface OutboxRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  payload: Buffer;
+  trace_headers: Record<string, string>;
+  occurred_at: Date;
+}
+
+export interface OutboxRelay {
+  /** Publish now instead of at the next poll (call after committing a transaction that enqueued events). */
+  wake(): void;
+  /** Rows not yet published, and the age in seconds of the oldest one (0 when none). */
+  backlog(): Promise<{ pending: number; oldestAgeSeconds: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes outbox rows to the events exchange in id order with publisher confirms, and marks
+ * them published only once the broker has confirmed them. Rows are locked with
+ * `FOR UPDATE SKIP LOCKED`, so any number of relays (one per replica) can run: each row is taken
+ * by one relay at a time, and one that dies before committing leaves its rows to the others.
+ */
+export function startOutboxRelay(options: RelayOptions): OutboxRelay {
+  const {
+    db,
+    broker,
+    names,
+    logger,
+    batchSize = 100,
+    pollIntervalMs = 250,
+    retentionMs = 24 * 3600_000,
+  } = options;
+  const publisher = broker.channel<ConfirmChannel>({
+    name: "outbox-relay",
+    confirm: true,
+    setup: (channel) => declareEventExchange(channel, names),
+  });
+
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let wakeRequested = false;
+  let timer: NodeJS.Timeout | undefined;
+  let failureDelayMs = pollIntervalMs;
+  let lastCleanup = 0;
+
+  /** Publishes one batch; true when it was full (more may be waiting). */
+  async function publishBatch(channel: ConfirmChannel): Promise<boolean> {
+    return db.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, event_id, event_type, payload, trace_headers, occurred_at
+           FROM outbox WHERE published_at IS NULL
+          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      if (rows.length === 0) return false;
+      for (const row of rows) {
+        const publish = (traceHeaders: Record<string, string>) =>
+          channel.publish(names.events, row.event_type, row.payload, {
+            persistent: true,
+            messageId: row.event_id,
+            type: row.event_type,
+            contentType: "application/x-protobuf",
+            timestamp: Math.floor(row.occurred_at.getTime() / 1000),
+            headers: {
+              "event-id": row.event_id,
+              "event-type": row.event_type,
+              "event-version": EVENT_VERSION,
+              "occurred-at": row.occurred_at.toISOString(),
+              ...traceHeaders,
+            },
+          });
+        if (options.aroundPublish) options.aroundPublish(row, publish);
+        else publish(row.trace_headers);
+      }
+      await channel.waitForConfirms();
+      await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+        rows.map((r) => r.id),
+      ]);
+      options.onBatch?.({ published: rows.length, failed: false });
+      return rows.length === batchSize;
+    });
+  }
+
+  async function cleanup() {
+    if (Date.now() - lastCleanup < 60_000) return;
+    lastCleanup = Date.now();
+    await db.dataSource.query(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox WHERE published_at < now() - make_interval(secs => $1) LIMIT 10000)`,
+      [retentionMs / 1000],
+    );
+  }
+
+  async function cycle(): Promise<void> {
+    timer = undefined;
+    wakeRequested = false;
+    const channel = publisher.current();
+    let delay = pollIntervalMs;
+    if (channel) {
+      try {
+        while (!stopped && (await publishBatch(channel))) {
+          // a full batch: more rows may be waiting
+        }
+        await cleanup();
+        failureDelayMs = pollIntervalMs;
+      } catch (error) {
+        options.onBatch?.({ published: 0, failed: true });
+        logger.warn({ err: error, retryInMs: failureDelayMs }, "outbox relay could not publish; will retry");
+        delay = failureDelayMs;
+        failureDelayMs = Math.min(failureDelayMs * 2, 10_000);
+      }
+    }
+    schedule(wakeRequested ? 0 : delay);
+  }
+
+  function schedule(delay: number) {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      running = cycle();
+    }, delay);
+  }
+
+  schedule(0);
+
+  return {
+    wake() {
+      wakeRequested = true;
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+        schedule(0);
+      }
+    },
+    async backlog() {
+      const rows: { pending: string; oldest_age: number | null }[] = await db.dataSource.query(
+        `SELECT count(*) AS pending, extract(epoch FROM now() - min(occurred_at)) AS oldest_age
+           FROM outbox WHERE published_at IS NULL`,
+      );
+      return { pending: Number(rows[0]?.pending ?? 0), oldestAgeSeconds: Number(rows[0]?.oldest_age ?? 0) };
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
