@@ -51,7 +51,7 @@ describe("event consumer (real PostgreSQL and RabbitMQ)", () => {
       (await db.dataSource.query(`SELECT count(*) AS n FROM handled WHERE username = $1`, [username]))[0].n,
     );
 
-  function publish(username: string, eventId = randomUUID(), headers: Record<string, unknown> = {}) {
+  function publish(username: string, eventId: string = randomUUID(), headers: Record<string, unknown> = {}) {
     const payload = eventsV1.UserRegistered.encode({
       userId: randomUUID(),
       username,

@@ -27,7 +27,7 @@ export interface ConsumerOptions<Result> {
   /** Backoff before the n-th retry (the last value repeats). */
   retryDelaysMs?: number[];
   /** Metrics hook, called once per delivery. */
-  onOutcome?(event: { type: string } | undefined, outcome: Outcome): void;
+  onOutcome?(event: ReceivedEvent | undefined, outcome: Outcome): void;
   /** Wraps the handling of one delivery (tracing hook). */
   aroundDelivery?(message: ConsumeMessage, handle: () => Promise<Outcome>): Promise<Outcome>;
 }
