@@ -41,10 +41,18 @@ const rendered = new Map<string, K8sObject[]>();
 export function render(dir: string): K8sObject[] {
   let objects = rendered.get(dir);
   if (objects === undefined) {
-    const output = execFileSync("kubectl", ["kustomize", path.join(repoRoot, dir)], {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    let output: string;
+    try {
+      output = execFileSync("kubectl", ["kustomize", path.join(repoRoot, dir)], {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (error) {
+      const reason =
+        (error as { code?: string; stderr?: string }).code === "ENOENT" ? "kubectl is not installed" : "";
+      throw new Error(`kubectl kustomize ${dir} failed: ${reason || (error as { stderr?: string }).stderr}`);
+    }
     objects = parseYamlStream(output);
     rendered.set(dir, objects);
   }
