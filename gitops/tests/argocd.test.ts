@@ -46,7 +46,7 @@ describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
     expect(syncPolicies(bootstrap(environment))).toEqual([]);
   });
 
-  it("orders the Applications so that custom resources come after their CRDs", () => {
+  it("orders the Applications after the CRDs and Secrets they need", () => {
     expect(waves(bootstrap(environment))).toEqual([]);
   });
 
@@ -98,10 +98,22 @@ describe("the Argo CD checks", () => {
 
   it("catch ServiceMonitors and ExternalSecrets synced before their CRDs", () => {
     const objects = staging();
-    find(objects, "Application", "parley").metadata.annotations!["argocd.argoproj.io/sync-wave"] = "-3";
+    find(objects, "Application", "parley").metadata.annotations!["argocd.argoproj.io/sync-wave"] = "-5";
     expect(waves(objects)).toEqual([
-      "parley: uses external-secrets.io in wave -3, not after external-secrets installs it",
-      "parley: uses monitoring.coreos.com in wave -3, not after kube-prometheus-stack installs it",
+      "parley: uses external-secrets.io in wave -5, not after external-secrets installs it",
+      "parley: uses monitoring.coreos.com in wave -5, not after kube-prometheus-stack installs it",
+    ]);
+  });
+
+  it("catch a chart whose ServiceMonitor or existing Secret would come before what provides it", () => {
+    const objects = staging();
+    find(objects, "ApplicationSet", "secret-store").metadata.annotations!["argocd.argoproj.io/sync-wave"] =
+      "-3";
+    find(objects, "Application", "ingress-nginx").metadata.annotations!["argocd.argoproj.io/sync-wave"] =
+      "-3";
+    expect(waves(objects)).toEqual([
+      "ingress-nginx: uses monitoring.coreos.com in wave -3, not after kube-prometheus-stack installs it",
+      "kube-prometheus-stack: needs Secret monitoring/grafana-admin in wave -3, not after secret-store creates it",
     ]);
   });
 

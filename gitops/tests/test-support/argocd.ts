@@ -79,7 +79,37 @@ export function syncPolicies(objects: K8sObject[]): string[] {
   });
 }
 
-/** An Application deploys custom resources only in a later wave than the one installing their CRDs. */
+/** Every value under a key named `key`, at any depth of a Helm values object. */
+function valuesAt(values: Json, key: string): Json[] {
+  if (values === null || typeof values !== "object") return [];
+  return Object.entries(values).flatMap(([k, v]) => [...(k === key ? [v] : []), ...valuesAt(v, key)]);
+}
+
+/** The API groups whose custom resources an Application creates. */
+function usedGroups(app: App): Set<string> {
+  const objects = deployedObjects(app);
+  if (objects !== undefined) return new Set(objects.map((o) => o.apiVersion.split("/")[0]!));
+  // Charts create ServiceMonitors when their values enable one.
+  const monitors = valuesAt(app.spec.source.helm?.valuesObject, "serviceMonitor").some(
+    (v) => v?.enabled === true,
+  );
+  return new Set(monitors ? ["monitoring.coreos.com"] : []);
+}
+
+/** Secrets (by namespace/name) an Application creates, directly or through ExternalSecrets. */
+function createdSecrets(app: App): string[] {
+  return (deployedObjects(app) ?? [])
+    .filter((o) => o.kind === "Secret" || o.kind === "ExternalSecret")
+    .map((o) => {
+      const name = o.kind === "ExternalSecret" ? (o.spec.target?.name ?? o.metadata.name) : o.metadata.name;
+      return `${o.metadata.namespace ?? app.spec.destination.namespace}/${name}`;
+    });
+}
+
+/**
+ * An Application comes in a later wave than the ones it depends on: those installing the CRDs of the
+ * custom resources it creates, and those creating the Secrets its chart values name (existingSecret).
+ */
 export function waves(objects: K8sObject[]): string[] {
   const apps = applications(objects);
   const projectWave = Math.max(
@@ -89,12 +119,22 @@ export function waves(objects: K8sObject[]): string[] {
   for (const app of apps) {
     if (!(app.wave > projectWave))
       problems.push(`${app.name}: wave ${app.wave} is not after the AppProjects`);
-    const groups = new Set((deployedObjects(app) ?? []).map((o) => o.apiVersion.split("/")[0]!));
-    for (const group of groups) {
+    for (const group of usedGroups(app)) {
       const provider = apps.find((a) => a.name === CRD_PROVIDERS[group]);
       if (CRD_PROVIDERS[group] !== undefined && !(provider !== undefined && app.wave > provider.wave))
         problems.push(
           `${app.name}: uses ${group} in wave ${app.wave}, not after ${CRD_PROVIDERS[group]} installs it`,
+        );
+    }
+    for (const secret of valuesAt(app.spec.source.helm?.valuesObject, "existingSecret")) {
+      if (typeof secret !== "string" || secret === "") continue;
+      const wanted = `${app.spec.destination.namespace}/${secret}`;
+      const provider = apps.find((a) => createdSecrets(a).includes(wanted));
+      if (provider === undefined)
+        problems.push(`${app.name}: needs Secret ${wanted}, which no Application creates`);
+      else if (!(app.wave > provider.wave))
+        problems.push(
+          `${app.name}: needs Secret ${wanted} in wave ${app.wave}, not after ${provider.name} creates it`,
         );
     }
   }
