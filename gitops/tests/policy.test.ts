@@ -97,8 +97,9 @@ describe("the policy rules", () => {
     ]);
   });
 
-  it("catch latest, unversioned and untagged images", () => {
+  it("catch latest, unversioned, untagged and missing images", () => {
     const objects = render("gitops/overlays/staging");
+    delete find(objects, "Job", "messaging-migrate").spec.template.spec.containers[0].image;
     gatewayContainer(objects).image = "ghcr.io/parley-messaging/parley-gateway:latest";
     find(objects, "Deployment", "auth").spec.template.spec.containers[0].image =
       "ghcr.io/parley-messaging/parley-auth";
@@ -107,6 +108,7 @@ describe("the policy rules", () => {
       "Deployment/parley/auth container auth: image ghcr.io/parley-messaging/parley-auth has no tag",
       "Deployment/parley/gateway container gateway: image ghcr.io/parley-messaging/parley-gateway:latest is not pinned to a version",
       "Job/parley/auth-migrate container migrate: image example/tool:stable is not pinned to a version",
+      "Job/parley/messaging-migrate container migrate: no image",
     ]);
   });
 

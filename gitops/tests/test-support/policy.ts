@@ -111,11 +111,13 @@ export function securityContexts(objects: K8sObject[]): string[] {
   });
 }
 
-/** Images carry a version tag or a digest, never `latest`; `untagged` lists the ones Tilt builds. */
+/** Images are set and carry a version tag or a digest, never `latest`; `untagged` lists the ones Tilt builds. */
 export function pinnedImages(objects: K8sObject[], untagged: string[] = []): string[] {
   return workloads(objects).flatMap((w) =>
     w.containers.flatMap((c) => {
-      const image: string = c.image ?? "";
+      const image: string | undefined = c.image;
+      // The schema does not require an image (a Pod template may leave it to a webhook); we do.
+      if (!image) return [`${where(w, c)}: no image`];
       if (image.includes("@sha256:")) return [];
       const lastSegment = image.slice(image.lastIndexOf("/") + 1);
       const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : undefined;
