@@ -7,6 +7,7 @@ import {
   dependencies,
   listConstant,
   missingPaths,
+  objectSelectors,
   readRepoFile,
 } from "./test-support/tilt";
 
@@ -50,8 +51,18 @@ describe("the Tiltfile and tilt/", () => {
     );
     expect(expanded.filter((w) => !workloadNames.includes(w))).toEqual([]);
     const helmReleases = Object.keys(localOverrides());
-    const known = [...expanded, ...others, ...helmReleases];
+    // Tilt's own resource for the objects no other resource claims.
+    const known = [...expanded, ...others, ...helmReleases, "uncategorized"];
     expect(dependencies(all).filter((d) => !known.includes(d))).toEqual([]);
+  });
+
+  it("group only objects that the manifests it applies contain", () => {
+    const applied = [...local(), ...render("gitops/platform/observability")].map(
+      (o) => `${o.metadata.name}:${o.kind.toLowerCase()}`,
+    );
+    const selectors = objectSelectors(all);
+    expect(selectors.length).toBeGreaterThan(0);
+    expect(selectors.filter((s) => !applied.includes(s))).toEqual([]);
   });
 
   it("install the observability stack from Argo CD Applications that exist and use a chart", () => {

@@ -39,3 +39,8 @@ export function definedResources(text: string): { workloads: string[]; others: s
 export function dependencies(text: string): string[] {
   return [...text.matchAll(/resource_deps=\[([^\]]*)\]/g)].flatMap((m) => stringLiterals(m[1]!));
 }
+
+/** Object selectors ("name:kind") listed in objects=[...] literals. */
+export function objectSelectors(text: string): string[] {
+  return [...text.matchAll(/objects=\[([^\]]*)\]/g)].flatMap((m) => stringLiterals(m[1]!));
+}
