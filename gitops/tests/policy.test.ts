@@ -178,6 +178,21 @@ describe("the policy rules", () => {
       ),
       "Job/parley/notification-migrate: needs ExternalSecret/parley/parley-database, which is not synced before it",
       "Job/parley/notification-migrate: needs ExternalSecret/parley/parley-rabbitmq, which is not synced before it",
+      "Job/parley/notification-migrate: needs NetworkPolicy/parley/allow-dns, which is not synced before it",
+      "Job/parley/notification-migrate: needs NetworkPolicy/parley/allow-prometheus-scrape, which is not synced before it",
+      "Job/parley/notification-migrate: needs NetworkPolicy/parley/allow-telemetry, which is not synced before it",
+      "Job/parley/notification-migrate: needs NetworkPolicy/parley/data-egress, which is not synced before it",
+      "Job/parley/notification-migrate: needs NetworkPolicy/parley/default-deny, which is not synced before it",
+    ]);
+  });
+
+  it("catch a migration Job that would start before the NetworkPolicy letting it reach the database", () => {
+    const objects = render("gitops/overlays/production");
+    delete find(objects, "NetworkPolicy", "data-egress").metadata.annotations;
+    expect(migrations(objects)).toEqual([
+      "Job/parley/auth-migrate: needs NetworkPolicy/parley/data-egress, which is not synced before it",
+      "Job/parley/messaging-migrate: needs NetworkPolicy/parley/data-egress, which is not synced before it",
+      "Job/parley/notification-migrate: needs NetworkPolicy/parley/data-egress, which is not synced before it",
     ]);
   });
 });

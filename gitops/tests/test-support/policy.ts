@@ -305,12 +305,13 @@ export function migrations(objects: K8sObject[]): string[] {
         job.podSpec.serviceAccountName,
       ];
       for (const o of objects) {
+        // Policies that select the Job's pods decide what it may reach: they must be in place first.
+        const governs = o.kind === "NetworkPolicy" && selects(o.spec.podSelector, job.podLabels);
+        const name = o.kind === "ExternalSecret" ? (o.spec.target?.name ?? o.metadata.name) : o.metadata.name;
         const provides =
-          ["ConfigMap", "Secret", "ServiceAccount"].includes(o.kind) || o.kind === "ExternalSecret"
-            ? needed.includes(
-                o.kind === "ExternalSecret" ? (o.spec.target?.name ?? o.metadata.name) : o.metadata.name,
-              )
-            : false;
+          governs ||
+          (["ConfigMap", "Secret", "ServiceAccount", "ExternalSecret"].includes(o.kind) &&
+            needed.includes(name));
         // A PreSync hook runs before every object of the Sync phase, whatever its wave.
         const before =
           hook === "PreSync"
