@@ -1,6 +1,7 @@
 import {
   disruptionBudgets,
   migrations,
+  namespacesFirst,
   networkPolicyCoverage,
   pinnedImages,
   probes,
@@ -48,6 +49,10 @@ describe.each(ENVIRONMENTS)("the %s overlay", (environment) => {
 
   it("migrates with a hook Job before the rollout, never at service start-up", () => {
     expect(migrations(objects())).toEqual([]);
+  });
+
+  it("syncs its namespace before anything in it", () => {
+    expect(namespacesFirst(objects())).toEqual([]);
   });
 });
 
@@ -183,6 +188,22 @@ describe("the policy rules", () => {
       "Job/parley/notification-migrate: needs NetworkPolicy/parley/allow-telemetry, which is not synced before it",
       "Job/parley/notification-migrate: needs NetworkPolicy/parley/data-egress, which is not synced before it",
       "Job/parley/notification-migrate: needs NetworkPolicy/parley/default-deny, which is not synced before it",
+    ]);
+  });
+
+  it("catch a namespace synced after objects in it", () => {
+    const objects = render("gitops/overlays/staging").filter(
+      (o) => o.kind === "Namespace" || o.kind === "ConfigMap",
+    );
+    delete find(objects, "Namespace", "parley").metadata.annotations;
+    expect(namespacesFirst(objects)).toEqual([
+      expect.stringMatching(/^ConfigMap\/parley\/auth-config-\w+: synced no later than its namespace$/),
+      expect.stringMatching(/^ConfigMap\/parley\/gateway-config-\w+: synced no later than its namespace$/),
+      expect.stringMatching(/^ConfigMap\/parley\/messaging-config-\w+: synced no later than its namespace$/),
+      expect.stringMatching(
+        /^ConfigMap\/parley\/notification-config-\w+: synced no later than its namespace$/,
+      ),
+      expect.stringMatching(/^ConfigMap\/parley\/parley-common-\w+: synced no later than its namespace$/),
     ]);
   });
 

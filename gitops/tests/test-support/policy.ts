@@ -324,3 +324,13 @@ export function migrations(objects: K8sObject[]): string[] {
   }
   return problems;
 }
+
+/** Argo CD syncs a Namespace of the render before every object in it. */
+export function namespacesFirst(objects: K8sObject[]): string[] {
+  return objects.flatMap((o) => {
+    const namespace = objects.find((n) => n.kind === "Namespace" && n.metadata.name === o.metadata.namespace);
+    return namespace !== undefined && !(wave(namespace) < wave(o))
+      ? [`${objectId(o)}: synced no later than its namespace`]
+      : [];
+  });
+}
