@@ -30,6 +30,7 @@ describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
       "ingress-nginx",
       "kube-prometheus-stack",
       "loki",
+      "metrics-server",
       "observability",
       "opentelemetry-collector",
       "parley",
