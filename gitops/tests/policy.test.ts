@@ -141,7 +141,7 @@ describe("the policy rules", () => {
   it("catch references to a ConfigMap, Secret and Service that do not exist", () => {
     const objects = local();
     gatewayContainer(objects).envFrom[1].configMapRef.name = "gateway-konfig";
-    find(objects, "Deployment", "auth").spec.template.spec.volumes[0].secret.secretName = "signing-keys";
+    find(objects, "Deployment", "auth").spec.template.spec.volumes[1].secret.secretName = "signing-keys";
     find(objects, "Ingress", "gateway").spec.rules[0].http.paths[0].backend.service.name = "gateways";
     expect(references(objects)).toEqual([
       "Deployment/parley/auth: Secret signing-keys is neither in git nor generated",
