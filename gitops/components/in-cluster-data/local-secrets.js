@@ -1,0 +1,103 @@
+// Creates the local cluster's secrets inside the cluster, so no secret value is ever in git: random
+// passwords for PostgreSQL and RabbitMQ, the URLs the services read, and an EC P-256 signing key for
+// auth. A secret that already exists is kept, so the passwords match the data volumes across runs.
+// Runs as the local-secrets Job (node from the distroless image, no dependencies).
+const { Buffer } = require("node:buffer");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const https = require("node:https");
+const { URL } = require("node:url");
+
+/** The secrets to create, each `{ name, data }` with string values. */
+function buildSecrets({ randomBytes = crypto.randomBytes, now = new Date() } = {}) {
+  const databasePassword = randomBytes(24).toString("hex");
+  const brokerPassword = randomBytes(24).toString("hex");
+  const { privateKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const kid = `local-${now.toISOString().slice(0, 10)}`;
+  return [
+    { name: "postgresql-credentials", data: { POSTGRES_PASSWORD: databasePassword } },
+    {
+      name: "rabbitmq-definitions",
+      data: { "definitions.json": JSON.stringify(brokerDefinitions("parley", brokerPassword, randomBytes)) },
+    },
+    {
+      name: "parley-database",
+      data: { DATABASE_URL: `postgres://parley:${databasePassword}@postgresql:5432/parley` },
+    },
+    { name: "parley-rabbitmq", data: { AMQP_URL: `amqp://parley:${brokerPassword}@rabbitmq:5672` } },
+    {
+      name: "auth-signing-keys",
+      data: { [`${kid}.pem`]: privateKey.export({ type: "pkcs8", format: "pem" }).toString() },
+    },
+  ];
+}
+
+/** RabbitMQ definitions with one administrator; the hash is RabbitMQ's salted SHA-256 scheme. */
+function brokerDefinitions(user, password, randomBytes) {
+  const salt = randomBytes(4);
+  const digest = crypto.createHash("sha256").update(salt).update(password, "utf8").digest();
+  return {
+    users: [
+      {
+        name: user,
+        password_hash: Buffer.concat([salt, digest]).toString("base64"),
+        hashing_algorithm: "rabbit_password_hashing_sha256",
+        tags: ["administrator"],
+      },
+    ],
+    vhosts: [{ name: "/" }],
+    permissions: [{ user, vhost: "/", configure: ".*", write: ".*", read: ".*" }],
+  };
+}
+
+function createSecret(apiServer, namespace, token, ca, secret) {
+  const body = JSON.stringify({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: secret.name, labels: { "app.kubernetes.io/managed-by": "local-secrets" } },
+    type: "Opaque",
+    stringData: secret.data,
+  });
+  const url = new URL(`/api/v1/namespaces/${namespace}/secrets`, apiServer);
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      url,
+      {
+        method: "POST",
+        ca,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => {
+          if (response.statusCode === 201) resolve("created");
+          else if (response.statusCode === 409) resolve("kept");
+          else reject(new Error(`creating ${secret.name}: HTTP ${response.statusCode} ${text}`));
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+async function main() {
+  const account = "/var/run/secrets/kubernetes.io/serviceaccount";
+  const token = fs.readFileSync(`${account}/token`, "utf8");
+  const ca = fs.readFileSync(`${account}/ca.crt`);
+  const namespace = fs.readFileSync(`${account}/namespace`, "utf8");
+  const apiServer = `https://${process.env.KUBERNETES_SERVICE_HOST}:${process.env.KUBERNETES_SERVICE_PORT}`;
+  for (const secret of buildSecrets()) {
+    process.stdout.write(`${secret.name}: ${await createSecret(apiServer, namespace, token, ca, secret)}\n`);
+  }
+}
+
+module.exports = { buildSecrets };
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,336 @@
+// Policy rules over rendered objects. Each rule returns one message per violation, so a test can
+// assert both that an overlay is clean and that a deliberately broken copy is caught.
+import { type K8sObject, objectId } from "./render";
+
+type Labels = Record<string, string>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job"];
+const LONG_RUNNING_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
+
+export interface Workload {
+  object: K8sObject;
+  namespace: string | undefined;
+  podLabels: Labels;
+  podSpec: Json;
+  containers: Json[];
+}
+
+export function workloads(objects: K8sObject[], kinds = WORKLOAD_KINDS): Workload[] {
+  return objects
+    .filter((o) => kinds.includes(o.kind))
+    .map((o) => ({
+      object: o,
+      namespace: o.metadata.namespace,
+      podLabels: o.spec.template.metadata?.labels ?? {},
+      podSpec: o.spec.template.spec,
+      containers: [...(o.spec.template.spec.initContainers ?? []), ...o.spec.template.spec.containers],
+    }));
+}
+
+/** Kubernetes label selector semantics (matchLabels and matchExpressions). */
+export function selects(selector: Json, labels: Labels): boolean {
+  if (selector === undefined || selector === null) return false;
+  const matchLabels: Labels = selector.matchLabels ?? {};
+  const expressions: Json[] = selector.matchExpressions ?? [];
+  return (
+    Object.entries(matchLabels).every(([k, v]) => labels[k] === v) &&
+    expressions.every((e) => {
+      const value = labels[e.key];
+      switch (e.operator) {
+        case "In":
+          return value !== undefined && e.values.includes(value);
+        case "NotIn":
+          return value === undefined || !e.values.includes(value);
+        case "Exists":
+          return value !== undefined;
+        case "DoesNotExist":
+          return value === undefined;
+        default:
+          throw new Error(`unknown operator ${e.operator}`);
+      }
+    })
+  );
+}
+
+const where = (w: Workload, c?: Json) => `${objectId(w.object)}${c ? ` container ${c.name}` : ""}`;
+
+export function probes(objects: K8sObject[]): string[] {
+  return workloads(objects, LONG_RUNNING_KINDS).flatMap((w) =>
+    w.containers.flatMap((c) => {
+      const problems: string[] = [];
+      if (!c.readinessProbe) problems.push(`${where(w, c)}: no readinessProbe`);
+      if (!c.livenessProbe) problems.push(`${where(w, c)}: no livenessProbe`);
+      const grpcPort = (c.ports ?? []).find((p: Json) => p.name === "grpc");
+      const grpcProbed = [c.startupProbe, c.readinessProbe, c.livenessProbe].some(
+        (p) => p?.grpc?.port === grpcPort?.containerPort,
+      );
+      if (grpcPort && !grpcProbed)
+        problems.push(`${where(w, c)}: no gRPC health probe on ${grpcPort.containerPort}`);
+      return problems;
+    }),
+  );
+}
+
+export function resources(objects: K8sObject[]): string[] {
+  return workloads(objects).flatMap((w) =>
+    w.containers.flatMap((c) =>
+      ["requests", "limits"].flatMap((kind) =>
+        ["cpu", "memory"]
+          .filter((resource) => c.resources?.[kind]?.[resource] === undefined)
+          .map((resource) => `${where(w, c)}: no ${resource} ${kind}`),
+      ),
+    ),
+  );
+}
+
+export function securityContexts(objects: K8sObject[]): string[] {
+  return workloads(objects).flatMap((w) => {
+    const pod = w.podSpec.securityContext ?? {};
+    const problems: string[] = [];
+    for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
+      if (w.podSpec[field]) problems.push(`${where(w)}: ${field}`);
+    }
+    for (const c of w.containers) {
+      const own = c.securityContext ?? {};
+      if ((own.runAsNonRoot ?? pod.runAsNonRoot) !== true)
+        problems.push(`${where(w, c)}: runAsNonRoot is not true`);
+      if ((own.runAsUser ?? pod.runAsUser) === 0) problems.push(`${where(w, c)}: runs as uid 0`);
+      if ((own.seccompProfile ?? pod.seccompProfile)?.type !== "RuntimeDefault")
+        problems.push(`${where(w, c)}: seccomp profile is not RuntimeDefault`);
+      if (own.allowPrivilegeEscalation !== false)
+        problems.push(`${where(w, c)}: allowPrivilegeEscalation is not false`);
+      if (own.privileged) problems.push(`${where(w, c)}: privileged`);
+      if (own.readOnlyRootFilesystem !== true) problems.push(`${where(w, c)}: root filesystem is writable`);
+      if (!(own.capabilities?.drop ?? []).includes("ALL"))
+        problems.push(`${where(w, c)}: capabilities not dropped`);
+      if ((own.capabilities?.add ?? []).length > 0) problems.push(`${where(w, c)}: adds capabilities`);
+    }
+    return problems;
+  });
+}
+
+/** Images are set and carry a version tag or a digest, never `latest`; `untagged` lists the ones Tilt builds. */
+export function pinnedImages(objects: K8sObject[], untagged: string[] = []): string[] {
+  return workloads(objects).flatMap((w) =>
+    w.containers.flatMap((c) => {
+      const image: string | undefined = c.image;
+      // The schema does not require an image (a Pod template may leave it to a webhook); we do.
+      if (!image) return [`${where(w, c)}: no image`];
+      if (image.includes("@sha256:")) return [];
+      const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+      const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : undefined;
+      if (tag === undefined)
+        return untagged.includes(image) ? [] : [`${where(w, c)}: image ${image} has no tag`];
+      if (tag === "latest" || !/\d/.test(tag))
+        return [`${where(w, c)}: image ${image} is not pinned to a version`];
+      return [];
+    }),
+  );
+}
+
+const isDefaultDeny = (p: K8sObject) =>
+  Object.keys(p.spec.podSelector ?? {}).length === 0 &&
+  ["Ingress", "Egress"].every((t) => (p.spec.policyTypes ?? []).includes(t)) &&
+  (p.spec.ingress ?? []).length === 0 &&
+  (p.spec.egress ?? []).length === 0;
+
+/** Every namespace with workloads denies by default, and each workload has policies of its own. */
+export function networkPolicyCoverage(objects: K8sObject[]): string[] {
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+  const problems: string[] = [];
+  const namespaces = new Set(workloads(objects).map((w) => w.namespace));
+  for (const namespace of namespaces) {
+    if (!policies.some((p) => p.metadata.namespace === namespace && isDefaultDeny(p)))
+      problems.push(`namespace ${namespace}: no default-deny NetworkPolicy`);
+  }
+  for (const w of workloads(objects)) {
+    const own = policies.filter(
+      (p) =>
+        p.metadata.namespace === w.namespace &&
+        Object.keys(p.spec.podSelector ?? {}).length > 0 &&
+        selects(p.spec.podSelector, w.podLabels),
+    );
+    if (own.length === 0) problems.push(`${where(w)}: no NetworkPolicy selects its pods`);
+  }
+  return problems;
+}
+
+export function disruptionBudgets(objects: K8sObject[]): string[] {
+  const budgets = objects.filter((o) => o.kind === "PodDisruptionBudget");
+  return workloads(objects, LONG_RUNNING_KINDS)
+    .filter(
+      (w) =>
+        !budgets.some((b) => b.metadata.namespace === w.namespace && selects(b.spec.selector, w.podLabels)),
+    )
+    .map((w) => `${where(w)}: no PodDisruptionBudget`);
+}
+
+/** Each Service selects pods, and each of its target ports is a port of those pods' containers. */
+export function servicePorts(objects: K8sObject[]): string[] {
+  return objects
+    .filter((o) => o.kind === "Service" && o.spec.selector)
+    .flatMap((service) => {
+      const backends = workloads(objects).filter(
+        (w) =>
+          w.namespace === service.metadata.namespace &&
+          selects({ matchLabels: service.spec.selector }, w.podLabels),
+      );
+      if (backends.length === 0) return [`${objectId(service)}: selects no pods`];
+      return (service.spec.ports as Json[]).flatMap((port) => {
+        const target = port.targetPort ?? port.port;
+        const matches = backends.every((w) =>
+          w.containers.some((c) =>
+            (c.ports ?? []).some(
+              (p: Json) => (typeof target === "string" ? p.name : p.containerPort) === target,
+            ),
+          ),
+        );
+        return matches
+          ? []
+          : [`${objectId(service)}: port ${port.name ?? port.port} targets ${target}, which no pod exposes`];
+      });
+    });
+}
+
+/** Names of the Secrets that something in the render creates. */
+function secretSources(objects: K8sObject[]): Set<string> {
+  const names = new Set<string>();
+  for (const o of objects) {
+    if (o.kind === "Secret") names.add(o.metadata.name);
+    if (o.kind === "ExternalSecret") names.add(o.spec.target?.name ?? o.metadata.name);
+    for (const name of (o.metadata.annotations?.["parley.dev/generates-secrets"] ?? "").split(",")) {
+      if (name) names.add(name.trim());
+    }
+  }
+  return names;
+}
+
+/** Every ConfigMap, Secret, ServiceAccount and Service that something refers to exists. */
+export function references(objects: K8sObject[]): string[] {
+  const exists = (kind: string, name: string, namespace: string | undefined) =>
+    objects.some((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+  const secrets = secretSources(objects);
+  const problems: string[] = [];
+  for (const w of workloads(objects)) {
+    const configMap = (name: string, optional?: boolean) => {
+      if (!optional && !exists("ConfigMap", name, w.namespace))
+        problems.push(`${where(w)}: ConfigMap ${name} not found`);
+    };
+    const secret = (name: string, optional?: boolean) => {
+      if (!optional && !secrets.has(name))
+        problems.push(`${where(w)}: Secret ${name} is neither in git nor generated`);
+    };
+    const account = w.podSpec.serviceAccountName;
+    if (account && !exists("ServiceAccount", account, w.namespace))
+      problems.push(`${where(w)}: ServiceAccount ${account} not found`);
+    for (const c of w.containers) {
+      for (const from of c.envFrom ?? []) {
+        if (from.configMapRef) configMap(from.configMapRef.name, from.configMapRef.optional);
+        if (from.secretRef) secret(from.secretRef.name, from.secretRef.optional);
+      }
+      for (const env of c.env ?? []) {
+        const ref = env.valueFrom ?? {};
+        if (ref.configMapKeyRef) configMap(ref.configMapKeyRef.name, ref.configMapKeyRef.optional);
+        if (ref.secretKeyRef) secret(ref.secretKeyRef.name, ref.secretKeyRef.optional);
+      }
+    }
+    for (const volume of w.podSpec.volumes ?? []) {
+      if (volume.configMap) configMap(volume.configMap.name, volume.configMap.optional);
+      if (volume.secret) secret(volume.secret.secretName, volume.secret.optional);
+    }
+  }
+  for (const ingress of objects.filter((o) => o.kind === "Ingress")) {
+    for (const rule of ingress.spec.rules ?? []) {
+      for (const p of rule.http?.paths ?? []) {
+        const name = p.backend.service?.name;
+        if (name && !exists("Service", name, ingress.metadata.namespace))
+          problems.push(`${objectId(ingress)}: backend Service ${name} not found`);
+      }
+    }
+  }
+  for (const hpa of objects.filter((o) => o.kind === "HorizontalPodAutoscaler")) {
+    const target = hpa.spec.scaleTargetRef;
+    if (!exists(target.kind, target.name, hpa.metadata.namespace))
+      problems.push(`${objectId(hpa)}: scale target ${target.kind} ${target.name} not found`);
+  }
+  return problems;
+}
+
+const wave = (o: K8sObject) => Number(o.metadata.annotations?.["argocd.argoproj.io/sync-wave"] ?? "0");
+
+/**
+ * Migrations run in the cluster, before the rollout: every service that reaches the database runs with
+ * DATABASE_MIGRATE_ON_START=false and has a migration Job that Argo CD runs as a hook, after the
+ * configuration it reads exists and before any Deployment.
+ */
+export function migrations(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  const configMapValue = (name: string, key: string, namespace: string | undefined) =>
+    objects.find(
+      (o) => o.kind === "ConfigMap" && o.metadata.name === name && o.metadata.namespace === namespace,
+    )?.data?.[key];
+  const usesDatabase = (c: Json) =>
+    (c.envFrom ?? []).some((f: Json) => f.secretRef?.name === "parley-database") ||
+    (c.env ?? []).some((e: Json) => e.name === "DATABASE_URL");
+  const deployments = workloads(objects, ["Deployment"]);
+  const jobs = workloads(objects, ["Job"]);
+  for (const w of deployments) {
+    for (const c of w.containers.filter(usesDatabase)) {
+      const values = (c.envFrom ?? [])
+        .filter((f: Json) => f.configMapRef)
+        .map((f: Json) => configMapValue(f.configMapRef.name, "DATABASE_MIGRATE_ON_START", w.namespace));
+      if (!values.includes("false")) problems.push(`${where(w, c)}: DATABASE_MIGRATE_ON_START is not false`);
+      const name = w.podLabels["app.kubernetes.io/name"];
+      const job = jobs.find(
+        (j) =>
+          j.podLabels["app.kubernetes.io/name"] === name &&
+          j.podLabels["app.kubernetes.io/component"] === "migration",
+      );
+      if (!job) {
+        problems.push(`${where(w)}: no migration Job`);
+        continue;
+      }
+      if (job.containers[0].image !== c.image) problems.push(`${where(job)}: image differs from ${where(w)}`);
+      if (JSON.stringify(job.containers[0].args) !== JSON.stringify(["dist/main.js", "migrate"]))
+        problems.push(`${where(job)}: does not run dist/main.js migrate`);
+      const hook = job.object.metadata.annotations?.["argocd.argoproj.io/hook"];
+      if (hook !== "Sync" && hook !== "PreSync") problems.push(`${where(job)}: not an Argo CD hook`);
+      if (!(wave(job.object) < wave(w.object)))
+        problems.push(`${where(job)}: does not run before ${where(w)}`);
+      const needed = [
+        ...(job.containers[0].envFrom ?? []).map((f: Json) => f.configMapRef?.name ?? f.secretRef?.name),
+        ...(job.podSpec.volumes ?? []).map((v: Json) => v.secret?.secretName ?? v.configMap?.name),
+        job.podSpec.serviceAccountName,
+      ];
+      for (const o of objects) {
+        // Policies that select the Job's pods decide what it may reach: they must be in place first.
+        const governs = o.kind === "NetworkPolicy" && selects(o.spec.podSelector, job.podLabels);
+        const name = o.kind === "ExternalSecret" ? (o.spec.target?.name ?? o.metadata.name) : o.metadata.name;
+        const provides =
+          governs ||
+          (["ConfigMap", "Secret", "ServiceAccount", "ExternalSecret"].includes(o.kind) &&
+            needed.includes(name));
+        // A PreSync hook runs before every object of the Sync phase, whatever its wave.
+        const before =
+          hook === "PreSync"
+            ? o.metadata.annotations?.["argocd.argoproj.io/hook"] === "PreSync" && wave(o) < wave(job.object)
+            : wave(o) < wave(job.object);
+        if (provides && !before)
+          problems.push(`${where(job)}: needs ${objectId(o)}, which is not synced before it`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Argo CD syncs a Namespace of the render before every object in it. */
+export function namespacesFirst(objects: K8sObject[]): string[] {
+  return objects.flatMap((o) => {
+    const namespace = objects.find((n) => n.kind === "Namespace" && n.metadata.name === o.metadata.namespace);
+    return namespace !== undefined && !(wave(namespace) < wave(o))
+      ? [`${objectId(o)}: synced no later than its namespace`]
+      : [];
+  });
+}

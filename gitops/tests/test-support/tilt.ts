@@ -1,0 +1,46 @@
+// Static checks of the Tiltfiles: Tilt itself cannot run here (no Docker), so these make sure that
+// what they name exists: files and folders, workloads of the local overlay, resources they wait for.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { repoRoot } from "./render";
+
+export const TILT_FILES = ["Tiltfile", "tilt/services.Tiltfile", "tilt/observability.Tiltfile"];
+
+export const readRepoFile = (file: string) => readFileSync(path.join(repoRoot, file), "utf8");
+
+const stringLiterals = (text: string) =>
+  [...text.matchAll(/'([^'\n]*)'|"([^"\n]*)"/g)].map((m) => m[1] ?? m[2]!);
+
+/** String literals that name a path of the repository and do not exist. */
+export function missingPaths(text: string): string[] {
+  const repoPath = /^(\.\/)?((gitops|app|tilt|proto)(\/[\w.-]*)*|package(-lock)?\.json|Tiltfile)$/;
+  return stringLiterals(text).filter((s) => repoPath.test(s) && !existsSync(path.join(repoRoot, s)));
+}
+
+/** The list literal assigned to `name`, e.g. SERVICES = ['a', 'b']. */
+export function listConstant(text: string, name: string): string[] {
+  const match = new RegExp(`^${name} = \\[([^\\]]*)\\]`, "m").exec(text);
+  if (!match) throw new Error(`no ${name} list`);
+  return stringLiterals(match[1]!);
+}
+
+/** Resource names the Tiltfiles define: k8s_resource workloads and new_name, local_resource. */
+export function definedResources(text: string): { workloads: string[]; others: string[] } {
+  const workloads = [...text.matchAll(/k8s_resource\(\s*'([^']+)'/g)].map((m) => m[1]!);
+  const computed = [...text.matchAll(/k8s_resource\(\s*(\w+) \+ '([^']+)'/g)].map((m) => `{${m[1]}}${m[2]}`);
+  const others = [
+    ...[...text.matchAll(/new_name='([^']+)'/g)].map((m) => m[1]!),
+    ...[...text.matchAll(/local_resource\(\s*'([^']+)'/g)].map((m) => m[1]!),
+  ];
+  return { workloads: [...workloads, ...computed], others };
+}
+
+/** Names listed in resource_deps=[...] literals. */
+export function dependencies(text: string): string[] {
+  return [...text.matchAll(/resource_deps=\[([^\]]*)\]/g)].flatMap((m) => stringLiterals(m[1]!));
+}
+
+/** Object selectors ("name:kind") listed in objects=[...] literals. */
+export function objectSelectors(text: string): string[] {
+  return [...text.matchAll(/objects=\[([^\]]*)\]/g)].flatMap((m) => stringLiterals(m[1]!));
+}
