@@ -1,2 +1,2 @@
 export { ConfigError, loadConfig } from "./load-config";
-export { commonVariables, databaseVariables, env } from "./variables";
+export { brokerVariables, commonVariables, databaseVariables, env } from "./variables";

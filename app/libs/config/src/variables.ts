@@ -63,3 +63,9 @@ export const databaseVariables = (serviceName: string) => ({
   DATABASE_POOL_SIZE: env.integer(1, 200, 10),
   DATABASE_MIGRATE_ON_START: env.boolean(true),
 });
+
+/** Variables of the services that publish or consume events. */
+export const brokerVariables = {
+  AMQP_URL: env.url(["amqp", "amqps"]),
+  AMQP_NAMESPACE: env.name("parley"),
+};

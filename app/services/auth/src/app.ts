@@ -2,6 +2,7 @@ import { createAccessTokenVerifier } from "@parley/access-token";
 import { createAdminServer } from "@parley/admin-http";
 import { authV1 } from "@parley/contracts";
 import { openDatabase } from "@parley/database";
+import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
 import { createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
@@ -46,8 +47,11 @@ export async function startAuth(config: AuthConfig, logger: Logger): Promise<Run
   const db = await openAuthDatabase(config, logger);
   if (config.DATABASE_MIGRATE_ON_START) await db.migrate();
 
+  const broker = createBrokerConnection({ url: config.AMQP_URL, clientName: "parley-auth", logger });
+  const relay = startOutboxRelay({ db, broker, names: topologyNames(config.AMQP_NAMESPACE), logger });
+
   const deps: AuthDependencies = {
-    store: createAuthStore(db),
+    store: createAuthStore(db, () => relay.wake()),
     hasher: createPasswordHasher(config.AUTH_PASSWORD_HASH_MEMORY_KIB),
     tokens: createTokenIssuer(keys, {
       issuer: config.JWT_ISSUER,
@@ -81,6 +85,8 @@ export async function startAuth(config: AuthConfig, logger: Logger): Promise<Run
     async stop() {
       admin.markDraining();
       await grpc.stop();
+      await relay.stop();
+      await broker.close();
       await db.close();
       await admin.stop();
     },

@@ -4,7 +4,19 @@ import { loadConfig } from "@parley/config";
 import { authV1 } from "@parley/contracts";
 import { bearerMetadata, callUnary, createClient } from "@parley/grpc";
 import { createLogger } from "@parley/logger";
-import { dropSchemas, testDatabaseUrl, uniqueName, writeSigningKey } from "@parley/test-support";
+import { eventsV1 } from "@parley/contracts";
+import { topologyNames } from "@parley/event-bus";
+import {
+  deleteTopology,
+  dropSchemas,
+  eventually,
+  openTestChannel,
+  testAmqpUrl,
+  testDatabaseUrl,
+  uniqueName,
+  watchExchange,
+  writeSigningKey,
+} from "@parley/test-support";
 import jwt from "jsonwebtoken";
 import { type RunningAuth, startAuth } from "./app";
 import { authConfigShape } from "./config";
@@ -13,6 +25,9 @@ const logger = createLogger({ service: "auth-test", level: "silent" });
 
 describe("auth service over gRPC (real PostgreSQL)", () => {
   const schema = uniqueName("auth_test");
+  const names = topologyNames(uniqueName("authtest"));
+  let observer: Awaited<ReturnType<typeof openTestChannel>>;
+  let events: Awaited<ReturnType<typeof watchExchange>>;
   let keysDir: string;
   let auth: RunningAuth;
   let client: authV1.AuthServiceClient;
@@ -29,7 +44,11 @@ describe("auth service over gRPC (real PostgreSQL)", () => {
       AUTH_LOGIN_ATTEMPTS_PER_15_MIN: "3",
       GRPC_PORT: "0",
       ADMIN_PORT: "0",
+      AMQP_URL: testAmqpUrl,
+      AMQP_NAMESPACE: names.events.replace(/\.events$/, ""),
     });
+    observer = await openTestChannel();
+    events = await watchExchange(observer.channel, names.events, ["user.*"]);
     auth = await startAuth(config, logger);
     client = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`, {
       service: "parley.auth.v1.AuthService",
@@ -39,6 +58,8 @@ describe("auth service over gRPC (real PostgreSQL)", () => {
   afterAll(async () => {
     client.close();
     await auth.stop();
+    await deleteTopology(observer.channel, [], [names.events]);
+    await observer.connection.close();
     await dropSchemas(schema);
   });
 
@@ -223,5 +244,40 @@ describe("auth service over gRPC (real PostgreSQL)", () => {
     await expect(callUnary(client, "getUsers", { ids: ["not-a-uuid"] }, { metadata })).rejects.toMatchObject({
       kind: "invalid_argument",
     });
+  });
+
+  it("when a user registers and logs in, then user.registered and user.logged_in are published after commit", async () => {
+    const username = name("evt");
+    const { user } = await register(username);
+    const { tokens } = await login(username, "correct horse battery", "192.0.2.99");
+    const sessionId = (jwt.decode(tokens!.accessToken) as jwt.JwtPayload).sid as string;
+    const mine = () =>
+      events.messages.filter((m) => {
+        const payload =
+          m.fields.routingKey === "user.registered"
+            ? eventsV1.UserRegistered.decode(m.content)
+            : eventsV1.UserLoggedIn.decode(m.content);
+        return payload.userId === user!.id;
+      });
+    await eventually(() => mine().length >= 2);
+    const found = mine();
+    expect(found.map((m) => m.fields.routingKey).sort()).toEqual(["user.logged_in", "user.registered"]);
+    const loggedIn = found.find((m) => m.fields.routingKey === "user.logged_in")!;
+    expect(eventsV1.UserLoggedIn.decode(loggedIn.content)).toMatchObject({ userId: user!.id, sessionId });
+    const registered = found.find((m) => m.fields.routingKey === "user.registered")!;
+    expect(eventsV1.UserRegistered.decode(registered.content).username).toBe(username);
+  });
+
+  it("when registration fails on a taken username, then no user.registered event is published for it", async () => {
+    const username = name("dup");
+    await register(username);
+    await expect(register(username)).rejects.toMatchObject({ kind: "already_exists" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const registrations = events.messages.filter(
+      (m) =>
+        m.fields.routingKey === "user.registered" &&
+        eventsV1.UserRegistered.decode(m.content).username === username,
+    );
+    expect(registrations).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { commonVariables, databaseVariables, env } from "@parley/config";
+import { brokerVariables, commonVariables, databaseVariables, env } from "@parley/config";
 import { z } from "zod";
 
 /** The auth service's environment variables (documented in the root README). */
@@ -6,6 +6,7 @@ export const authConfigShape = {
   ...commonVariables,
   ...databaseVariables("auth"),
   GRPC_PORT: env.port(50051),
+  ...brokerVariables,
   AUTH_SIGNING_KEYS_DIR: z.string().min(1),
   AUTH_ACCESS_TOKEN_TTL_SECONDS: env.integer(60, 86_400, 900),
   AUTH_REFRESH_TOKEN_TTL_SECONDS: env.integer(3600, 31_536_000, 2_592_000),

@@ -1,5 +1,6 @@
 import type { EntityManager, ServiceDatabase } from "@parley/database";
 import { AppError } from "@parley/errors";
+import { type EventPayload, type EventType, enqueueEvent } from "@parley/event-bus";
 
 export interface UserRecord {
   id: string;
@@ -29,8 +30,8 @@ export interface AuthTransaction {
   lockRefreshToken(hash: Buffer): Promise<RefreshTokenRecord | undefined>;
   markRefreshTokenUsed(hash: Buffer): Promise<void>;
   revokeSession(sessionId: string, reason: string): Promise<void>;
-  /** Gives later steps (the outbox) the same transaction. */
-  manager: EntityManager;
+  /** Writes a domain event to the outbox; it is published once the transaction commits. */
+  enqueue<T extends EventType>(type: T, payload: EventPayload<T>): Promise<void>;
 }
 
 export interface AuthStore {
@@ -62,9 +63,12 @@ const toUser = (row: UserRow): UserRecord => ({
   createdAt: row.created_at,
 });
 
-function transactionOf(manager: EntityManager): AuthTransaction {
+function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTransaction {
   return {
-    manager,
+    async enqueue(type, payload) {
+      await enqueueEvent(manager, type, payload);
+      onEnqueue();
+    },
     async insertUser({ id, username, passwordHash }) {
       try {
         const rows: UserRow[] = await manager.query(
@@ -130,11 +134,19 @@ function transactionOf(manager: EntityManager): AuthTransaction {
   };
 }
 
-/** The auth service's tables behind plain-object functions; SQL stays in this file. */
-export function createAuthStore(db: ServiceDatabase): AuthStore {
+/**
+ * The auth service's tables behind plain-object functions; SQL stays in this file.
+ * `eventsCommitted` runs after a transaction that enqueued events commits (it wakes the relay).
+ */
+export function createAuthStore(db: ServiceDatabase, eventsCommitted: () => void): AuthStore {
   const query = <T>(sql: string, parameters: unknown[]): Promise<T[]> => db.dataSource.query(sql, parameters);
   return {
-    inTransaction: (work) => db.transaction((manager) => work(transactionOf(manager))),
+    async inTransaction(work) {
+      let enqueued = false;
+      const result = await db.transaction((manager) => work(transactionOf(manager, () => (enqueued = true))));
+      if (enqueued) eventsCommitted();
+      return result;
+    },
 
     async findCredentials(username) {
       const rows = await query<UserRow>(

@@ -35,7 +35,8 @@ export async function login(
   await deps.store.clearLoginFailures(`user:${username}`);
 
   return deps.store.inTransaction(async (tx) => {
-    const { issued } = await openSession(tx, deps.tokens, stored.id);
+    const { sessionId, issued } = await openSession(tx, deps.tokens, stored.id);
+    await tx.enqueue("user.logged_in", { userId: stored.id, sessionId, loggedInAt: new Date() });
     const { passwordHash: _hash, ...user } = stored;
     return { user, tokens: tokenPair(issued) };
   });

@@ -11,6 +11,11 @@ export async function register(deps: AuthDependencies, input: { username: string
   return deps.store.inTransaction(async (tx) => {
     const user = await tx.insertUser({ id: randomUUID(), username, passwordHash });
     const { issued } = await openSession(tx, deps.tokens, user.id);
+    await tx.enqueue("user.registered", {
+      userId: user.id,
+      username: user.username,
+      registeredAt: user.createdAt,
+    });
     return { user, tokens: tokenPair(issued) };
   });
 }
