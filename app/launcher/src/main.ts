@@ -59,13 +59,14 @@ async function main() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   // Last resort if the launcher dies some other way: never leave services running behind.
+  const all = [...platform.processes.values()].flat();
   process.on("exit", () => {
-    for (const service of platform.processes.values()) service.child.kill("SIGKILL");
+    for (const service of all) service.child.kill("SIGKILL");
   });
-  for (const [name, service] of platform.processes) {
+  for (const service of all) {
     void service.exited.then((code) => {
       if (!stopping) {
-        console.error(`${name} exited unexpectedly (code ${code}); stopping the rest`);
+        console.error(`${service.name} exited unexpectedly (code ${code}); stopping the rest`);
         stop();
       }
     });

@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { freePort } from "./free-port";
 import { type ServiceProcess, startServiceProcess } from "./service-process";
 
-export type ServiceName = "auth" | "gateway";
+export type ServiceName = "auth" | "messaging" | "notification" | "gateway";
 
 /** The repository root, from `app/launcher/dist` or `app/launcher/src`. */
 export const repositoryRoot = resolve(__dirname, "..", "..", "..");
@@ -13,9 +13,11 @@ export interface PlatformOptions {
   keysDir: string;
   /** Each service owns schema `<schemaPrefix><service>`; tests pass a unique prefix. */
   schemaPrefix?: string;
-  /** `fixed`: gateway on `gatewayPort` (8080), gRPC on 50051+, admin on 9464+. `free`: any free ports. */
+  /** `fixed`: gateway on `gatewayPort` (8080), gRPC on 50051-50053, admin on 9464-9467. `free`: any free ports. */
   ports: "fixed" | "free";
   gatewayPort?: number;
+  /** Processes per service (tests run several notification and gateway replicas); 1 by default. */
+  replicas?: Partial<Record<ServiceName, number>>;
   /** Extra variables for every service, then per service. */
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -23,8 +25,13 @@ export interface PlatformOptions {
 }
 
 export interface Platform {
+  /** The first gateway replica's URL. */
   gatewayUrl: string;
-  processes: Map<ServiceName, ServiceProcess>;
+  gatewayUrls: string[];
+  /** Every replica of every service, in start order. */
+  processes: Map<ServiceName, ServiceProcess[]>;
+  /** Starts a replica again (after a test killed it) on the same ports and waits until it is ready. */
+  restart(name: ServiceName, replica?: number): Promise<ServiceProcess>;
   /** Stops every service, the gateway first, and waits for each to exit. */
   stop(): Promise<void>;
 }
@@ -34,7 +41,7 @@ interface ServiceSpec {
   fixedPorts: { main: number; admin: number };
   env(context: {
     schemaPrefix: string;
-    addresses: Map<ServiceName, string>;
+    targets: Map<ServiceName, string>;
     port: number;
   }): Record<string, string>;
 }
@@ -47,50 +54,108 @@ const services: ServiceSpec[] = [
     env: ({ schemaPrefix, port }) => ({ GRPC_PORT: String(port), DATABASE_SCHEMA: `${schemaPrefix}auth` }),
   },
   {
+    name: "messaging",
+    fixedPorts: { main: 50052, admin: 9466 },
+    env: ({ schemaPrefix, port, targets }) => ({
+      GRPC_PORT: String(port),
+      DATABASE_SCHEMA: `${schemaPrefix}messaging`,
+      AUTH_GRPC_URL: targets.get("auth")!,
+    }),
+  },
+  {
+    name: "notification",
+    fixedPorts: { main: 50053, admin: 9467 },
+    env: ({ schemaPrefix, port, targets }) => ({
+      GRPC_PORT: String(port),
+      DATABASE_SCHEMA: `${schemaPrefix}notification`,
+      AUTH_GRPC_URL: targets.get("auth")!,
+      MESSAGING_GRPC_URL: targets.get("messaging")!,
+    }),
+  },
+  {
     name: "gateway",
     fixedPorts: { main: 8080, admin: 9464 },
-    env: ({ addresses, port }) => ({ HTTP_PORT: String(port), AUTH_GRPC_URL: addresses.get("auth")! }),
+    env: ({ port, targets }) => ({
+      HTTP_PORT: String(port),
+      AUTH_GRPC_URL: targets.get("auth")!,
+      MESSAGING_GRPC_URL: targets.get("messaging")!,
+      NOTIFICATION_GRPC_URL: targets.get("notification")!,
+    }),
   },
 ];
 
-/** Starts every service as its own process and waits until each is ready. */
+/** A gRPC target for all replicas: one address, or grpc-js' `ipv4:` list balanced round-robin. */
+const targetOf = (ports: number[]) =>
+  ports.length === 1 ? `127.0.0.1:${ports[0]}` : `ipv4:${ports.map((port) => `127.0.0.1:${port}`).join(",")}`;
+
+/** Starts every service as its own process (or several) and waits until each is ready. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { databaseUrl, amqpUrl, keysDir, schemaPrefix = "", onLine } = options;
-  const processes = new Map<ServiceName, ServiceProcess>();
-  const addresses = new Map<ServiceName, string>();
+  const processes = new Map<ServiceName, ServiceProcess[]>();
+  const launches = new Map<ServiceName, { env: Record<string, string>; adminPort: number }[]>();
+  const targets = new Map<ServiceName, string>();
+  const gatewayPorts: number[] = [];
+
+  const launch = async (name: ServiceName, replica: number) => {
+    const { env, adminPort } = launches.get(name)![replica]!;
+    const process = startServiceProcess({
+      name: replica === 0 ? name : `${name}-${replica + 1}`,
+      entry: join(repositoryRoot, "app", "services", name, "dist", "main.js"),
+      env,
+      adminPort,
+      onLine,
+    });
+    const list = processes.get(name) ?? [];
+    list[replica] = process;
+    processes.set(name, list);
+    await process.ready();
+    return process;
+  };
   const stop = async () => {
-    for (const process of [...processes.values()].reverse()) await process.stop();
+    for (const list of [...processes.values()].reverse())
+      await Promise.all(list.map((process) => process.stop()));
   };
 
   try {
     for (const spec of services) {
-      const fixedMain =
-        spec.name === "gateway" ? (options.gatewayPort ?? spec.fixedPorts.main) : spec.fixedPorts.main;
-      const port = options.ports === "fixed" ? fixedMain : await freePort();
-      const adminPort = options.ports === "fixed" ? spec.fixedPorts.admin : await freePort();
-      const env = {
-        DATABASE_URL: databaseUrl,
-        AMQP_URL: amqpUrl,
-        AUTH_SIGNING_KEYS_DIR: keysDir,
-        ADMIN_PORT: String(adminPort),
-        ...options.env,
-        ...spec.env({ schemaPrefix, addresses, port }),
-        ...options.serviceEnv?.[spec.name],
-      };
-      const process = startServiceProcess({
-        name: spec.name,
-        entry: join(repositoryRoot, "app", "services", spec.name, "dist", "main.js"),
-        env,
-        adminPort,
-        onLine,
-      });
-      processes.set(spec.name, process);
-      await process.ready();
-      addresses.set(spec.name, `127.0.0.1:${port}`);
+      const count = options.replicas?.[spec.name] ?? 1;
+      const ports: number[] = [];
+      const replicas: { env: Record<string, string>; adminPort: number }[] = [];
+      for (let replica = 0; replica < count; replica += 1) {
+        const fixed = replica === 0 && options.ports === "fixed";
+        const fixedMain =
+          spec.name === "gateway" ? (options.gatewayPort ?? spec.fixedPorts.main) : spec.fixedPorts.main;
+        const port = fixed ? fixedMain : await freePort();
+        const adminPort = fixed ? spec.fixedPorts.admin : await freePort();
+        ports.push(port);
+        replicas.push({
+          adminPort,
+          env: {
+            DATABASE_URL: databaseUrl,
+            AMQP_URL: amqpUrl,
+            AUTH_SIGNING_KEYS_DIR: keysDir,
+            ADMIN_PORT: String(adminPort),
+            ...options.env,
+            ...spec.env({ schemaPrefix, targets, port }),
+            ...options.serviceEnv?.[spec.name],
+          },
+        });
+      }
+      launches.set(spec.name, replicas);
+      await Promise.all(replicas.map((_, replica) => launch(spec.name, replica)));
+      targets.set(spec.name, targetOf(ports));
+      if (spec.name === "gateway") gatewayPorts.push(...ports);
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { gatewayUrl: `http://${addresses.get("gateway")!}`, processes, stop };
+  const gatewayUrls = gatewayPorts.map((port) => `http://127.0.0.1:${port}`);
+  return {
+    gatewayUrl: gatewayUrls[0]!,
+    gatewayUrls,
+    processes,
+    restart: (name, replica = 0) => launch(name, replica),
+    stop,
+  };
 }

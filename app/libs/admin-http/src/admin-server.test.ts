@@ -11,6 +11,7 @@ describe("admin server", () => {
     checks: [
       { name: "database", check: async () => (dependencyUp ? "ok" : Promise.reject(new Error("down"))) },
       { name: "always", check: async () => undefined },
+      { name: "broker", check: async () => Promise.reject(new Error("away")), critical: false },
     ],
     logger,
     checkTimeoutMs: 200,
@@ -28,16 +29,17 @@ describe("admin server", () => {
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
-  it("when every dependency answers, then /readyz is 200; when one fails, then 503 naming it", async () => {
+  it("when every critical dependency answers, then /readyz is 200 even with a degraded one; when a critical one fails, then 503 naming it", async () => {
     dependencyUp = true;
     let response = await fetch(`${base}/readyz`);
     expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ready", checks: { broker: "degraded" } });
     dependencyUp = false;
     response = await fetch(`${base}/readyz`);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: "not ready",
-      checks: { database: "failing", always: "ok" },
+      checks: { database: "failing", always: "ok", broker: "degraded" },
     });
     dependencyUp = true;
   });

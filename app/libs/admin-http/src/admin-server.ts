@@ -6,6 +6,11 @@ import type { Registry } from "prom-client";
 export interface ReadinessCheck {
   name: string;
   check(): Promise<unknown>;
+  /**
+   * False for dependencies the process can work without for a while (the broker, behind an
+   * outbox): their state is reported but does not take the process out of rotation.
+   */
+  critical?: boolean;
 }
 
 export interface AdminServerOptions {
@@ -44,19 +49,19 @@ export function createAdminServer({
 
   async function readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
     const results = await Promise.all(
-      checks.map(async ({ name, check }) => {
+      checks.map(async ({ name, check, critical = true }) => {
         try {
           await withTimeout(check(), checkTimeoutMs);
-          return [name, "ok"] as const;
+          return { name, state: "ok", critical };
         } catch (error) {
           logger.warn({ check: name, err: error }, "readiness check failed");
-          return [name, "failing"] as const;
+          return { name, state: critical ? "failing" : "degraded", critical };
         }
       }),
     );
     return {
-      ready: !draining && results.every(([, state]) => state === "ok"),
-      checks: Object.fromEntries(results),
+      ready: !draining && results.every(({ state, critical }) => state === "ok" || !critical),
+      checks: Object.fromEntries(results.map(({ name, state }) => [name, state])),
     };
   }
 

@@ -76,8 +76,11 @@ describe("loadConfig", () => {
     expect(loadConfig(addressShape, { AUTH_GRPC_URL: "dns:///auth.parley.svc:50051" }).AUTH_GRPC_URL).toBe(
       "dns:///auth.parley.svc:50051",
     );
+    expect(
+      loadConfig(addressShape, { AUTH_GRPC_URL: "ipv4:127.0.0.1:5001,127.0.0.1:5002" }).AUTH_GRPC_URL,
+    ).toBe("ipv4:127.0.0.1:5001,127.0.0.1:5002");
     expect(problemsOf(() => loadConfig(addressShape, { AUTH_GRPC_URL: "http://auth" }))).toEqual([
-      "AUTH_GRPC_URL: must be host:port or dns:///host:port",
+      "AUTH_GRPC_URL: must be host:port, dns:///host:port or ipv4:host:port,host:port",
     ]);
   });
 });

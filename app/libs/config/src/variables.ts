@@ -30,13 +30,16 @@ export const env = {
       { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}` },
     ),
 
-  /** A gRPC target: `host:port`, or `dns:///host:port` to balance over every address of a name. */
+  /**
+   * A gRPC target: `host:port`; `dns:///host:port` to balance over every address of a name;
+   * `ipv4:host:port,host:port` for a fixed list (local replicas).
+   */
   address: () =>
     z
       .string()
       .regex(
-        /^(dns:\/\/\/)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/,
-        "must be host:port or dns:///host:port",
+        /^((dns:\/\/\/)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}|ipv4:(\d{1,3}(\.\d{1,3}){3}:\d{1,5})(,\d{1,3}(\.\d{1,3}){3}:\d{1,5})*)$/,
+        "must be host:port, dns:///host:port or ipv4:host:port,host:port",
       ),
 
   name: (fallback: string) =>

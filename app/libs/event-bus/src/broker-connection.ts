@@ -132,3 +132,8 @@ export function createBrokerConnection(options: BrokerOptions): BrokerConnection
     },
   };
 }
+
+/** Readiness check: rejects while the broker is unreachable. */
+export function brokerConnected(broker: BrokerConnection): void {
+  if (!broker.isConnected()) throw new Error("not connected to the broker");
+}

@@ -1,4 +1,5 @@
 export {
+  brokerConnected,
   createBrokerConnection,
   type BrokerConnection,
   type BrokerOptions,

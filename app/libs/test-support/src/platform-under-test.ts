@@ -1,4 +1,5 @@
 import { type Platform, type PlatformOptions, startPlatform } from "@parley/launcher";
+import { deleteTopology, openTestChannel } from "./broker";
 import { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
 import { writeSigningKey } from "./signing-keys";
 
@@ -7,7 +8,9 @@ export const testAmqpUrl = process.env.TEST_AMQP_URL ?? "amqp://guest:guest@127.
 export interface PlatformUnderTest extends Platform {
   /** Every line every service wrote, for assertions about logs. */
   logs: { name: string; line: string }[];
-  /** Stops the services and drops their schemas. */
+  /** The broker namespace (AMQP_NAMESPACE) of this platform's exchanges and queues. */
+  namespace: string;
+  /** Stops the services and drops their schemas, exchanges and queues. */
   teardown(): Promise<void>;
 }
 
@@ -16,9 +19,10 @@ export interface PlatformUnderTest extends Platform {
  * schemas of their own. Set PARLEY_TEST_LOGS=1 to see their output.
  */
 export async function startPlatformUnderTest(
-  options: Partial<Pick<PlatformOptions, "env" | "serviceEnv">> = {},
+  options: Partial<Pick<PlatformOptions, "env" | "serviceEnv" | "replicas">> = {},
 ): Promise<PlatformUnderTest> {
   const schemaPrefix = `${uniqueName("e2e")}_`;
+  const namespace = uniqueName("e2e");
   const logs: { name: string; line: string }[] = [];
   const platform = await startPlatform({
     databaseUrl: testDatabaseUrl,
@@ -26,8 +30,16 @@ export async function startPlatformUnderTest(
     keysDir: await writeSigningKey("test-1"),
     schemaPrefix,
     ports: "free",
-    env: { LOG_LEVEL: "info", AUTH_PASSWORD_HASH_MEMORY_KIB: "8192", ...options.env },
+    env: {
+      LOG_LEVEL: "info",
+      AMQP_NAMESPACE: namespace,
+      AUTH_PASSWORD_HASH_MEMORY_KIB: "8192",
+      STREAM_HEARTBEAT_SECONDS: "2",
+      SSE_HEARTBEAT_SECONDS: "2",
+      ...options.env,
+    },
     serviceEnv: options.serviceEnv,
+    replicas: options.replicas,
     onLine: (name, line) => {
       logs.push({ name, line });
       if (process.env.PARLEY_TEST_LOGS) process.stdout.write(`${name} | ${line}\n`);
@@ -36,11 +48,20 @@ export async function startPlatformUnderTest(
   return {
     ...platform,
     logs,
+    namespace,
     async teardown() {
       await platform.stop();
       await dropSchemas(
         ...["auth", "messaging", "notification"].map((service) => `${schemaPrefix}${service}`),
       );
+      const { connection, channel } = await openTestChannel();
+      const queue = `${namespace}.notification.events`;
+      await deleteTopology(
+        channel,
+        [queue, `${queue}.retry`, `${queue}.dlq`],
+        [`${namespace}.events`, `${namespace}.events.dlx`, `${namespace}.live`],
+      );
+      await connection.close();
     },
   };
 }

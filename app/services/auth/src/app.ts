@@ -2,7 +2,7 @@ import { createAccessTokenVerifier } from "@parley/access-token";
 import { createAdminServer } from "@parley/admin-http";
 import { authV1 } from "@parley/contracts";
 import { openDatabase } from "@parley/database";
-import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
+import { brokerConnected, createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
 import { createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
@@ -73,7 +73,10 @@ export async function startAuth(config: AuthConfig, logger: Logger): Promise<Run
   );
   const admin = createAdminServer({
     registry: createMetricsRegistry(),
-    checks: [{ name: "database", check: () => db.ping() }],
+    checks: [
+      { name: "database", check: () => db.ping() },
+      { name: "broker", check: async () => brokerConnected(broker), critical: false },
+    ],
     logger,
   });
   const grpcPort = await grpc.start(config.GRPC_PORT);

@@ -8,7 +8,12 @@ import type { GatewayConfig } from "./config";
 import { createHttpApp } from "./entry-points/http/http-server";
 import { buildOpenApiDocument } from "./entry-points/http/openapi";
 import { apiRoutes } from "./entry-points/http/routes";
-import { createAuthClient, createVerifier } from "./upstream/auth-client";
+import {
+  createAuthClient,
+  createMessagingClient,
+  createNotificationClient,
+  verifierFromAuth,
+} from "@parley/service-clients";
 import { createSessionChecker } from "./upstream/session-checker";
 
 export interface RunningGateway extends Stoppable {
@@ -22,7 +27,9 @@ export const API_VERSION = "1.0.0";
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const timeoutMs = config.GRPC_DEADLINE_MS;
   const auth = createAuthClient(config.AUTH_GRPC_URL);
-  const verifier = createVerifier(auth, {
+  const messaging = createMessagingClient(config.MESSAGING_GRPC_URL);
+  const notification = createNotificationClient(config.NOTIFICATION_GRPC_URL);
+  const verifier = verifierFromAuth(auth, {
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     timeoutMs,
@@ -32,7 +39,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     config.SESSION_CHECK_CACHE_SECONDS,
   );
 
-  const routes = apiRoutes({ auth, sessions, timeoutMs });
+  const routes = apiRoutes({
+    auth,
+    messaging,
+    notification,
+    sessions,
+    timeoutMs,
+    heartbeatSeconds: config.SSE_HEARTBEAT_SECONDS,
+    logger,
+  });
   const app = createHttpApp({
     routes,
     openapi: buildOpenApiDocument(routes, API_VERSION),
@@ -46,10 +61,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     rateLimits: { authPerMinute: config.RATE_LIMIT_AUTH_PER_MINUTE, perMinute: config.RATE_LIMIT_PER_MINUTE },
   });
 
-  const authHealth = healthProbe(config.AUTH_GRPC_URL);
+  // Auth is needed by every signed-in request; the others only by their own routes.
+  const probes = {
+    auth: healthProbe(config.AUTH_GRPC_URL),
+    messaging: healthProbe(config.MESSAGING_GRPC_URL),
+    notification: healthProbe(config.NOTIFICATION_GRPC_URL),
+  };
   const admin = createAdminServer({
     registry: createMetricsRegistry(),
-    checks: [{ name: "auth", check: () => authHealth.check() }],
+    checks: Object.entries(probes).map(([name, probe]) => ({
+      name,
+      check: () => probe.check(),
+      critical: name === "auth",
+    })),
     logger,
   });
 
@@ -70,12 +94,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     adminPort,
     async stop() {
       admin.markDraining();
+      // Open event streams would hold the server open forever: end them, and clients resume elsewhere.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
       });
-      auth.close();
-      authHealth.close();
+      for (const client of [auth, messaging, notification, ...Object.values(probes)]) client.close();
       await admin.stop();
     },
   };

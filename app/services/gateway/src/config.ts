@@ -6,6 +6,9 @@ export const gatewayConfigShape = {
   ...commonVariables,
   HTTP_PORT: env.port(8080),
   AUTH_GRPC_URL: env.address(),
+  MESSAGING_GRPC_URL: env.address(),
+  NOTIFICATION_GRPC_URL: env.address(),
+  SSE_HEARTBEAT_SECONDS: env.integer(1, 300, 15),
   GRPC_DEADLINE_MS: env.integer(100, 60_000, 5000),
   TRUST_PROXY: z
     .string()

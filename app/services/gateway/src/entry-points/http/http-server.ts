@@ -114,6 +114,11 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
             ),
           );
         }
+        for (const header of route.headers ?? []) {
+          const value = request.get(header.name);
+          if (value === undefined && !header.required) continue;
+          parsePart("headers", header.schema, value, header.name);
+        }
         const input = {
           body: route.body ? parsePart("body", route.body, request.body) : undefined,
           query: route.query ? parsePart("query", route.query, request.query) : undefined,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLogger } from "@parley/logger";
 import Ajv2020 from "ajv/dist/2020";
-import { createAuthClient } from "../../upstream/auth-client";
+import { createAuthClient, createMessagingClient, createNotificationClient } from "@parley/service-clients";
 import { createSessionChecker } from "../../upstream/session-checker";
 import { createHttpApp } from "./http-server";
 import { buildOpenApiDocument, openapiPath } from "./openapi";
@@ -12,15 +12,22 @@ const repositoryRoot = join(__dirname, "..", "..", "..", "..", "..", "..");
 
 describe("the OpenAPI document", () => {
   const auth = createAuthClient("127.0.0.1:1");
+  const messaging = createMessagingClient("127.0.0.1:1");
+  const notification = createNotificationClient("127.0.0.1:1");
+  const logger = createLogger({ service: "test", level: "silent" });
   const routes = apiRoutes({
     auth,
+    messaging,
+    notification,
     sessions: createSessionChecker(async () => undefined, 0),
     timeoutMs: 100,
+    heartbeatSeconds: 15,
+    logger,
   });
   const document = buildOpenApiDocument(routes, "test") as {
     paths: Record<string, Record<string, { operationId: string }>>;
   };
-  afterAll(() => auth.close());
+  afterAll(() => [auth, messaging, notification].forEach((client) => client.close()));
 
   it("when checked against the OpenAPI 3.1 schema, then it is valid", () => {
     const schema = JSON.parse(
@@ -39,7 +46,7 @@ describe("the OpenAPI document", () => {
       routes,
       openapi: document,
       authenticate: async () => Promise.reject(new Error("not called")),
-      logger: createLogger({ service: "test", level: "silent" }),
+      logger,
       trustProxy: "false",
       rateLimits: { authPerMinute: 1, perMinute: 1 },
     });

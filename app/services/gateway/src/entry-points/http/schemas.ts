@@ -47,3 +47,59 @@ export function toTokens(
     refreshTokenExpiresAt: iso(tokens.refreshTokenExpiresAt),
   };
 }
+
+const uuid = () => z.uuid();
+
+export const conversationIdParams = z.strictObject({ conversationId: uuid() });
+
+export const messageSchema = z
+  .object({
+    id: z.uuid(),
+    conversationId: z.uuid(),
+    senderId: z.uuid(),
+    body: z.string(),
+    sentAt: z.iso.datetime(),
+  })
+  .meta({ id: "Message" });
+
+export const conversationSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(["direct", "group"]),
+    title: z.string().nullable().describe("Groups only."),
+    createdAt: z.iso.datetime(),
+    memberIds: z.array(z.uuid()).describe("In the order they joined."),
+    unreadCount: z.int().describe("Messages from others after your read marker."),
+    lastMessage: messageSchema.nullable(),
+  })
+  .meta({ id: "Conversation" });
+
+export const memberSchema = z
+  .object({ userId: z.uuid(), role: z.enum(["admin", "member"]), joinedAt: z.iso.datetime() })
+  .meta({ id: "Member" });
+
+export const notificationSchema = z
+  .object({
+    id: z.uuid(),
+    sequence: z.int().describe("Per user, increasing by one; the Server-Sent Events id."),
+    kind: z.enum(["message_received", "welcome", "new_sign_in"]),
+    createdAt: z.iso.datetime(),
+    occurredAt: z.iso.datetime().describe("When the event behind it happened."),
+    readAt: z.iso.datetime().nullable(),
+    detail: z.union([
+      z.object({ conversationId: z.uuid(), messageId: z.uuid(), senderId: z.uuid(), preview: z.string() }),
+      z.object({ sessionId: z.uuid() }),
+      z.object({}),
+    ]),
+  })
+  .meta({ id: "Notification" });
+
+export const presenceSchema = z
+  .object({ userId: z.uuid(), online: z.boolean(), lastSeenAt: z.iso.datetime().nullable() })
+  .meta({ id: "Presence" });
+
+/** `?pageSize=&pageToken=` of list routes. */
+export const pageQuery = z.strictObject({
+  pageSize: z.coerce.number().int().min(1).max(100).optional(),
+  pageToken: z.string().max(512).optional(),
+});

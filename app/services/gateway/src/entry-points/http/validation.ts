@@ -12,22 +12,27 @@ function pointerOf(part: string, path: PropertyKey[]): string {
   return `#/${part}${path.map((segment) => `/${String(segment).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}`;
 }
 
-/** Parses one part of a request (body, query, path parameters, headers) or throws ValidationError. */
+/**
+ * Parses one part of a request (body, query, path parameters) or a single header value, or throws
+ * ValidationError. `name` is the header's name, used in its pointer.
+ */
 export function parsePart<T>(
   part: "body" | "query" | "params" | "headers",
   schema: z.ZodType<T>,
   value: unknown,
+  name?: string,
 ): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  const prefix = name === undefined ? [] : [name];
   throw new ValidationError(
     result.error.issues.flatMap((issue) =>
       issue.code === "unrecognized_keys"
         ? issue.keys.map((key) => ({
-            pointer: pointerOf(part, [...issue.path, key]),
+            pointer: pointerOf(part, [...prefix, ...issue.path, key]),
             detail: "is not a known field",
           }))
-        : [{ pointer: pointerOf(part, issue.path), detail: issue.message }],
+        : [{ pointer: pointerOf(part, [...prefix, ...issue.path]), detail: issue.message }],
     ),
   );
 }

@@ -1,6 +1,6 @@
 import { bearerMetadata, callUnary } from "@parley/grpc";
 import { z } from "zod";
-import type { AuthClient } from "../../../upstream/auth-client";
+import type { AuthClient } from "@parley/service-clients";
 import type { SessionChecker } from "../../../upstream/session-checker";
 import { type Route, route } from "../route";
 import { sessionSchema, toTokens, toUser, tokensSchema } from "../schemas";

@@ -1,10 +1,11 @@
-import { bearerMetadata, callUnary } from "@parley/grpc";
 import { AppError } from "@parley/errors";
-import type { AuthClient } from "../../../upstream/auth-client";
+import { bearerMetadata, callUnary } from "@parley/grpc";
+import type { AuthClient } from "@parley/service-clients";
+import { z } from "zod";
 import { type Route, route } from "../route";
 import { toUser, userSchema } from "../schemas";
 
-/** The signed-in user's own account. */
+/** The signed-in user's own account, and finding other users by name. */
 export function userRoutes({ auth, timeoutMs }: { auth: AuthClient; timeoutMs: number }): Route[] {
   return [
     route({
@@ -24,6 +25,28 @@ export function userRoutes({ auth, timeoutMs }: { auth: AuthClient; timeoutMs: n
         );
         if (!users[0]) throw new AppError("unauthenticated", "Missing or invalid access token.");
         return { status: 200, body: toUser(users[0]) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/users",
+      operationId: "findUser",
+      summary: "Find a user by username (case-insensitive)",
+      tag: "users",
+      authenticated: true,
+      query: z.strictObject({ username: z.string().min(1).max(64) }),
+      responses: {
+        200: { description: "The user.", schema: userSchema },
+        404: { description: "No user with that username." },
+      },
+      handle: async ({ query, caller }) => {
+        const { user } = await callUnary(
+          auth,
+          "getUserByUsername",
+          { username: query.username },
+          { metadata: bearerMetadata(caller!.accessToken), timeoutMs },
+        );
+        return { status: 200, body: toUser(user) };
       },
     }),
   ];

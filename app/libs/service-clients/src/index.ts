@@ -1,0 +1,55 @@
+import { type AccessTokenVerifier, createAccessTokenVerifier } from "@parley/access-token";
+import { authV1, messagingV1, notificationV1 } from "@parley/contracts";
+import { callUnary, createClient } from "@parley/grpc";
+
+export type AuthClient = authV1.AuthServiceClient;
+export type MessagingClient = messagingV1.MessagingServiceClient;
+export type NotificationClient = notificationV1.NotificationServiceClient;
+
+export function createAuthClient(address: string): AuthClient {
+  return createClient(authV1.AuthServiceClient, address, {
+    service: `${authV1.protobufPackage}.AuthService`,
+    idempotentMethods: ["VerifyToken", "GetJwks", "GetUsers", "GetUserByUsername", "Logout"],
+  });
+}
+
+export function createMessagingClient(address: string): MessagingClient {
+  return createClient(messagingV1.MessagingServiceClient, address, {
+    service: `${messagingV1.protobufPackage}.MessagingService`,
+    // SendMessage is idempotent too: the client's idempotency key makes a repeat return the first message.
+    idempotentMethods: [
+      "GetOrCreateDirectConversation",
+      "ListConversations",
+      "GetConversation",
+      "ListMembers",
+      "SendMessage",
+      "ListMessages",
+      "MarkRead",
+      "CheckSharedConversations",
+    ],
+  });
+}
+
+export function createNotificationClient(address: string): NotificationClient {
+  return createClient(notificationV1.NotificationServiceClient, address, {
+    service: `${notificationV1.protobufPackage}.NotificationService`,
+    idempotentMethods: [
+      "ListNotifications",
+      "MarkNotificationRead",
+      "MarkAllNotificationsRead",
+      "GetPresence",
+    ],
+  });
+}
+
+/** Verifies access tokens locally with the key set the auth service publishes. */
+export function verifierFromAuth(
+  auth: AuthClient,
+  settings: { issuer: string; audience: string; timeoutMs: number },
+): AccessTokenVerifier {
+  return createAccessTokenVerifier({
+    fetchKeys: async () => (await callUnary(auth, "getJwks", {}, { timeoutMs: settings.timeoutMs })).keys,
+    issuer: settings.issuer,
+    audience: settings.audience,
+  });
+}

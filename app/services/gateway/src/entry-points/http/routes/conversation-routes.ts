@@ -1,0 +1,291 @@
+import { AppError } from "@parley/errors";
+import { bearerMetadata, callUnary } from "@parley/grpc";
+import type { AuthClient, MessagingClient } from "@parley/service-clients";
+import { z } from "zod";
+import { conversationJson, memberJson, messageJson } from "../../../upstream/to-json";
+import { type Caller, type Route, route } from "../route";
+import { conversationIdParams, conversationSchema, memberSchema, messageSchema, pageQuery } from "../schemas";
+
+export interface ConversationRouteDeps {
+  auth: AuthClient;
+  messaging: MessagingClient;
+  timeoutMs: number;
+}
+
+const membersSchema = z.object({ members: z.array(memberSchema) });
+
+/** Conversations, members, messages and read markers (served by the messaging service). */
+export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationRouteDeps): Route[] {
+  const as = (caller: Caller | undefined) => ({ metadata: bearerMetadata(caller!.accessToken), timeoutMs });
+  const conversationNotFound = {
+    404: { description: "No such conversation, or you are not a member of it." },
+  };
+
+  return [
+    route({
+      method: "post",
+      path: "/v1/conversations",
+      operationId: "createGroupConversation",
+      summary: "Create a group conversation; you become its admin",
+      tag: "conversations",
+      authenticated: true,
+      body: z.strictObject({
+        title: z.string().min(1).max(200).describe("1 to 100 characters after trimming."),
+        memberIds: z.array(z.uuid()).max(255).default([]).describe("Other members; you are added as admin."),
+      }),
+      responses: { 201: { description: "The new group.", schema: conversationSchema } },
+      handle: async ({ body, caller }) => {
+        const { conversation } = await callUnary(messaging, "createGroupConversation", body, as(caller));
+        return { status: 201, body: conversationJson({ conversation, unreadCount: 0 }) };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/v1/conversations/direct",
+      operationId: "getOrCreateDirectConversation",
+      summary: "The direct conversation with another user, created on first use",
+      tag: "conversations",
+      authenticated: true,
+      body: z.union([
+        z.strictObject({ userId: z.uuid() }),
+        z.strictObject({ username: z.string().min(1).max(64) }),
+      ]),
+      responses: {
+        200: { description: "It already existed.", schema: conversationSchema },
+        201: { description: "It was created by this call.", schema: conversationSchema },
+        404: { description: "No such user." },
+      },
+      handle: async ({ body, caller }) => {
+        const userId =
+          "userId" in body
+            ? body.userId
+            : (await callUnary(auth, "getUserByUsername", { username: body.username }, as(caller))).user?.id;
+        if (!userId) throw new AppError("not_found", "No user with that username.");
+        const { conversation, created } = await callUnary(
+          messaging,
+          "getOrCreateDirectConversation",
+          { userId },
+          as(caller),
+        );
+        const { conversation: summary } = await callUnary(
+          messaging,
+          "getConversation",
+          { conversationId: conversation!.id },
+          as(caller),
+        );
+        return { status: created ? 201 : 200, body: conversationJson(summary) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/conversations",
+      operationId: "listConversations",
+      summary: "Your conversations, most recent activity first, with unread counts",
+      tag: "conversations",
+      authenticated: true,
+      query: pageQuery,
+      responses: {
+        200: {
+          description: "A page of conversations; pass nextPageToken for the next.",
+          schema: z.object({
+            conversations: z.array(conversationSchema),
+            nextPageToken: z.string().nullable(),
+          }),
+        },
+      },
+      handle: async ({ query, caller }) => {
+        const response = await callUnary(
+          messaging,
+          "listConversations",
+          { pageSize: query.pageSize ?? 0, pageToken: query.pageToken ?? "" },
+          as(caller),
+        );
+        return {
+          status: 200,
+          body: {
+            conversations: response.conversations.map(conversationJson),
+            nextPageToken: response.nextPageToken || null,
+          },
+        };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/conversations/:conversationId",
+      operationId: "getConversation",
+      summary: "One conversation with its unread count and last message",
+      tag: "conversations",
+      authenticated: true,
+      params: conversationIdParams,
+      responses: {
+        200: { description: "The conversation.", schema: conversationSchema },
+        ...conversationNotFound,
+      },
+      handle: async ({ params, caller }) => {
+        const { conversation } = await callUnary(messaging, "getConversation", params, as(caller));
+        return { status: 200, body: conversationJson(conversation) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/conversations/:conversationId/members",
+      operationId: "listMembers",
+      summary: "Members of a conversation with their roles",
+      tag: "conversations",
+      authenticated: true,
+      params: conversationIdParams,
+      responses: { 200: { description: "The members.", schema: membersSchema }, ...conversationNotFound },
+      handle: async ({ params, caller }) => {
+        const { members } = await callUnary(messaging, "listMembers", params, as(caller));
+        return { status: 200, body: { members: members.map(memberJson) } };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/v1/conversations/:conversationId/members",
+      operationId: "addMembers",
+      summary: "Add members to a group (admins only)",
+      tag: "conversations",
+      authenticated: true,
+      params: conversationIdParams,
+      body: z.strictObject({ userIds: z.array(z.uuid()).min(1).max(255) }),
+      responses: {
+        200: { description: "All members after the change.", schema: membersSchema },
+        403: { description: "You are not an admin of this group." },
+        409: { description: "Not a group, or it would exceed 256 members." },
+        ...conversationNotFound,
+      },
+      handle: async ({ params, body, caller }) => {
+        const { members } = await callUnary(messaging, "addMembers", { ...params, ...body }, as(caller));
+        return { status: 200, body: { members: members.map(memberJson) } };
+      },
+    }),
+    route({
+      method: "delete",
+      path: "/v1/conversations/:conversationId/members/:userId",
+      operationId: "removeMember",
+      summary: "Remove a member from a group (admins only; leave to remove yourself)",
+      tag: "conversations",
+      authenticated: true,
+      params: z.strictObject({ conversationId: z.uuid(), userId: z.uuid() }),
+      responses: {
+        204: { description: "Removed." },
+        403: { description: "You are not an admin of this group." },
+        409: { description: "Not a group." },
+        ...conversationNotFound,
+      },
+      handle: async ({ params, caller }) => {
+        await callUnary(messaging, "removeMember", params, as(caller));
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/v1/conversations/:conversationId/leave",
+      operationId: "leaveConversation",
+      summary: "Leave a group",
+      tag: "conversations",
+      authenticated: true,
+      params: conversationIdParams,
+      responses: {
+        204: { description: "You left." },
+        409: { description: "Direct conversations cannot be left." },
+        ...conversationNotFound,
+      },
+      handle: async ({ params, caller }) => {
+        await callUnary(messaging, "leaveConversation", params, as(caller));
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/v1/conversations/:conversationId/messages",
+      operationId: "sendMessage",
+      summary: "Send a message; repeat with the same Idempotency-Key to retry safely",
+      tag: "messages",
+      authenticated: true,
+      params: conversationIdParams,
+      headers: [
+        {
+          name: "Idempotency-Key",
+          description:
+            "1 to 128 printable ASCII characters, unique per message you send; a retry with the same key returns the first message.",
+          required: true,
+          schema: z.string().regex(/^[\x21-\x7e]{1,128}$/, "must be 1 to 128 printable ASCII characters"),
+        },
+      ],
+      body: z.strictObject({
+        body: z.string().min(1).max(20_000).describe("1 to 4000 characters (Unicode code points)."),
+      }),
+      responses: {
+        201: { description: "Sent.", schema: messageSchema },
+        200: {
+          description: "Already sent with this Idempotency-Key; the first message.",
+          schema: messageSchema,
+        },
+        409: { description: "This Idempotency-Key was used for a different message." },
+        ...conversationNotFound,
+      },
+      handle: async ({ params, body, headers, caller }) => {
+        const idempotencyKey = headers["idempotency-key"] as string;
+        const { message, created } = await callUnary(
+          messaging,
+          "sendMessage",
+          { conversationId: params.conversationId, body: body.body, idempotencyKey },
+          as(caller),
+        );
+        return { status: created ? 201 : 200, body: messageJson(message!) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/conversations/:conversationId/messages",
+      operationId: "listMessages",
+      summary: "A page of messages, newest first",
+      tag: "messages",
+      authenticated: true,
+      params: conversationIdParams,
+      query: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(100).optional(),
+        before: z.string().max(512).optional().describe("nextCursor of the previous page."),
+      }),
+      responses: {
+        200: {
+          description: "Messages, newest first; pass nextCursor as `before` for older ones.",
+          schema: z.object({ messages: z.array(messageSchema), nextCursor: z.string().nullable() }),
+        },
+        ...conversationNotFound,
+      },
+      handle: async ({ params, query, caller }) => {
+        const response = await callUnary(
+          messaging,
+          "listMessages",
+          { conversationId: params.conversationId, limit: query.limit ?? 0, before: query.before ?? "" },
+          as(caller),
+        );
+        return {
+          status: 200,
+          body: { messages: response.messages.map(messageJson), nextCursor: response.nextCursor || null },
+        };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/v1/conversations/:conversationId/read",
+      operationId: "markRead",
+      summary: "Mark every message up to and including one as read",
+      tag: "messages",
+      authenticated: true,
+      params: conversationIdParams,
+      body: z.strictObject({ messageId: z.uuid() }),
+      responses: {
+        200: { description: "Your unread count afterwards.", schema: z.object({ unreadCount: z.int() }) },
+        ...conversationNotFound,
+      },
+      handle: async ({ params, body, caller }) => {
+        const { unreadCount } = await callUnary(messaging, "markRead", { ...params, ...body }, as(caller));
+        return { status: 200, body: { unreadCount } };
+      },
+    }),
+  ];
+}

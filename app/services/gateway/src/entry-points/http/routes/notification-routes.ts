@@ -1,0 +1,151 @@
+import { bearerMetadata, callUnary } from "@parley/grpc";
+import type { Logger } from "@parley/logger";
+import type { NotificationClient } from "@parley/service-clients";
+import { z } from "zod";
+import { notificationJson, presenceJson } from "../../../upstream/to-json";
+import { relayNotificationStream } from "../notification-stream";
+import { type Caller, type Route, route } from "../route";
+import { notificationSchema, pageQuery, presenceSchema } from "../schemas";
+
+export interface NotificationRouteDeps {
+  notification: NotificationClient;
+  timeoutMs: number;
+  heartbeatSeconds: number;
+  logger: Logger;
+}
+
+/** Notifications, their live stream, and presence (served by the notification service). */
+export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
+  const { notification, timeoutMs } = deps;
+  const as = (caller: Caller | undefined) => ({ metadata: bearerMetadata(caller!.accessToken), timeoutMs });
+
+  return [
+    route({
+      method: "get",
+      path: "/v1/notifications",
+      operationId: "listNotifications",
+      summary: "Your notifications, unread first, then newest first",
+      tag: "notifications",
+      authenticated: true,
+      query: pageQuery,
+      responses: {
+        200: {
+          description: "A page of notifications and your unread count.",
+          schema: z.object({
+            notifications: z.array(notificationSchema),
+            nextPageToken: z.string().nullable(),
+            unreadCount: z.int(),
+          }),
+        },
+      },
+      handle: async ({ query, caller }) => {
+        const response = await callUnary(
+          notification,
+          "listNotifications",
+          { pageSize: query.pageSize ?? 0, pageToken: query.pageToken ?? "" },
+          as(caller),
+        );
+        return {
+          status: 200,
+          body: {
+            notifications: response.notifications.map(notificationJson),
+            nextPageToken: response.nextPageToken || null,
+            unreadCount: response.unreadCount,
+          },
+        };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/v1/notifications/:notificationId/read",
+      operationId: "markNotificationRead",
+      summary: "Mark one notification read",
+      tag: "notifications",
+      authenticated: true,
+      params: z.strictObject({ notificationId: z.uuid() }),
+      responses: { 204: { description: "Marked." }, 404: { description: "No such notification of yours." } },
+      handle: async ({ params, caller }) => {
+        await callUnary(notification, "markNotificationRead", params, as(caller));
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/v1/notifications/read-all",
+      operationId: "markAllNotificationsRead",
+      summary: "Mark all your notifications read",
+      tag: "notifications",
+      authenticated: true,
+      responses: {
+        200: { description: "How many were marked.", schema: z.object({ markedCount: z.int() }) },
+      },
+      handle: async ({ caller }) => {
+        const { markedCount } = await callUnary(notification, "markAllNotificationsRead", {}, as(caller));
+        return { status: 200, body: { markedCount } };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/notifications/stream",
+      operationId: "streamNotifications",
+      summary: "Live notifications as Server-Sent Events (resumable with Last-Event-ID)",
+      tag: "notifications",
+      authenticated: true,
+      headers: [
+        {
+          name: "Last-Event-ID",
+          description: "The id of the last event you received; the stream resumes right after it.",
+          required: false,
+          schema: z.string().regex(/^\d{1,15}$/, "must be a notification sequence number"),
+        },
+      ],
+      responses: {
+        200: {
+          description:
+            "An endless text/event-stream: `event: notification` with `id: <sequence>` and a Notification as `data`, " +
+            "comments as heartbeats, and `event: error` before the server closes a stream whose token became invalid.",
+          contentType: "text/event-stream",
+        },
+      },
+      stream: (input, request, response) =>
+        relayNotificationStream(
+          deps,
+          input.caller!,
+          Number(request.get("last-event-id") ?? 0),
+          request,
+          response,
+        ),
+    }),
+    route({
+      method: "get",
+      path: "/v1/presence",
+      operationId: "getPresence",
+      summary: "Presence of users you share a conversation with (others are left out)",
+      tag: "presence",
+      authenticated: true,
+      query: z.strictObject({
+        userIds: z
+          .string()
+          .max(3800)
+          .transform((value) => value.split(","))
+          .pipe(z.array(z.uuid()).min(1).max(100))
+          .describe("Comma-separated user ids, 1 to 100."),
+      }),
+      responses: {
+        200: {
+          description: "Presence per visible user.",
+          schema: z.object({ presences: z.array(presenceSchema) }),
+        },
+      },
+      handle: async ({ query, caller }) => {
+        const { presences } = await callUnary(
+          notification,
+          "getPresence",
+          { userIds: query.userIds },
+          as(caller),
+        );
+        return { status: 200, body: { presences: presences.map(presenceJson) } };
+      },
+    }),
+  ];
+}

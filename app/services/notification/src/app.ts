@@ -1,0 +1,130 @@
+import { createAdminServer } from "@parley/admin-http";
+import { notificationV1 } from "@parley/contracts";
+import { openDatabase } from "@parley/database";
+import {
+  brokerConnected,
+  createBrokerConnection,
+  startEventConsumer,
+  topologyNames,
+} from "@parley/event-bus";
+import { bearerMetadata, callUnary, createGrpcServer, service } from "@parley/grpc";
+import type { Stoppable } from "@parley/lifecycle";
+import type { Logger } from "@parley/logger";
+import { createMetricsRegistry } from "@parley/metrics";
+import { createAuthClient, createMessagingClient, verifierFromAuth } from "@parley/service-clients";
+import type { NotificationConfig } from "./config";
+import { createLiveHub } from "./data-access/live-hub";
+import { notificationMigrations } from "./data-access/migrations";
+import { createNotificationStore } from "./data-access/notification-store";
+import type { NotificationDependencies } from "./domain/dependencies";
+import { recordNotifications } from "./domain/record-notifications";
+import { toProto } from "./domain/to-proto";
+import { notificationHandlers, notificationServiceName } from "./entry-points/grpc/notification-handlers";
+
+export interface RunningNotification extends Stoppable {
+  grpcPort: number;
+  adminPort: number;
+}
+
+const openNotificationDatabase = (config: NotificationConfig, logger: Logger) =>
+  openDatabase({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolSize: config.DATABASE_POOL_SIZE,
+    migrations: notificationMigrations,
+    applicationName: "parley-notification",
+    logger,
+  });
+
+/** `node dist/main.js migrate`: applies pending migrations and returns. */
+export async function migrateNotification(config: NotificationConfig, logger: Logger): Promise<void> {
+  const db = await openNotificationDatabase(config, logger);
+  try {
+    await db.migrate();
+  } finally {
+    await db.close();
+  }
+}
+
+/** Starts the notification service: event consumer, live fan-out, gRPC server, admin endpoints. */
+export async function startNotification(
+  config: NotificationConfig,
+  logger: Logger,
+): Promise<RunningNotification> {
+  const timeoutMs = config.GRPC_DEADLINE_MS;
+  const db = await openNotificationDatabase(config, logger);
+  if (config.DATABASE_MIGRATE_ON_START) await db.migrate();
+  const names = topologyNames(config.AMQP_NAMESPACE);
+  const broker = createBrokerConnection({ url: config.AMQP_URL, clientName: "parley-notification", logger });
+  const auth = createAuthClient(config.AUTH_GRPC_URL);
+  const messaging = createMessagingClient(config.MESSAGING_GRPC_URL);
+  const store = createNotificationStore(db);
+  const hub = createLiveHub(broker, names, logger);
+
+  const deps: NotificationDependencies = {
+    store,
+    hub,
+    verifier: verifierFromAuth(auth, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, timeoutMs }),
+    sharedWith: async (accessToken, userIds) =>
+      (
+        await callUnary(
+          messaging,
+          "checkSharedConversations",
+          { userIds },
+          { metadata: bearerMetadata(accessToken), timeoutMs },
+        )
+      ).userIds,
+    heartbeatSeconds: config.STREAM_HEARTBEAT_SECONDS,
+  };
+
+  const consumer = startEventConsumer({
+    broker,
+    db,
+    names,
+    consumer: "notification",
+    eventTypes: ["message.sent", "user.registered", "user.logged_in"],
+    prefetch: config.CONSUMER_PREFETCH,
+    maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+    logger,
+    handle: (event, manager) => recordNotifications(store, event, manager),
+    afterCommit: (_event, created) => {
+      for (const record of created) hub.publish(record.userId, toProto(record));
+    },
+  });
+
+  const grpc = createGrpcServer(
+    [
+      service<notificationV1.NotificationServiceServer>(
+        notificationServiceName,
+        notificationV1.NotificationServiceService,
+        notificationHandlers(deps),
+      ),
+    ],
+    logger,
+  );
+  const admin = createAdminServer({
+    registry: createMetricsRegistry(),
+    checks: [
+      { name: "database", check: () => db.ping() },
+      { name: "broker", check: async () => brokerConnected(broker), critical: false },
+    ],
+    logger,
+  });
+  const grpcPort = await grpc.start(config.GRPC_PORT);
+  const adminPort = await admin.start(config.ADMIN_PORT);
+
+  return {
+    grpcPort,
+    adminPort,
+    async stop() {
+      admin.markDraining();
+      await consumer.stop();
+      await grpc.stop();
+      await broker.close();
+      auth.close();
+      messaging.close();
+      await db.close();
+      await admin.stop();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { notificationV1 } from "@parley/contracts";
+import type { BrokerConnection, TopologyNames } from "@parley/event-bus";
+import type { Logger } from "@parley/logger";
+import type { Channel } from "amqplib";
+
+type Listener = (notification: notificationV1.Notification) => void;
+
+export interface LiveHub {
+  /**
+   * Delivers notifications created by any replica for this user to `listener` until unsubscribed;
+   * resolves once the broker routes the user's notifications here (or at once while it is away).
+   */
+  subscribe(userId: string, listener: Listener): Promise<() => void>;
+  /** Fans a committed notification out to whichever replica holds the user's streams. Best effort. */
+  publish(userId: string, notification: notificationV1.Notification): void;
+}
+
+/**
+ * Live fan-out across replicas: every replica owns an exclusive queue bound to the live exchange
+ * with the ids of the users whose streams it holds. Losing a live message loses nothing: streams
+ * catch up from the database on every heartbeat and whenever they see a gap in the sequence.
+ */
+export function createLiveHub(broker: BrokerConnection, names: TopologyNames, logger: Logger): LiveHub {
+  const listeners = new Map<string, Set<Listener>>();
+  let queue: string | undefined;
+
+  const channel = broker.channel<Channel>({
+    name: "live",
+    confirm: false,
+    async setup(ch) {
+      await ch.assertExchange(names.live, "direct", { durable: true });
+      const declared = await ch.assertQueue("", { exclusive: true, autoDelete: true, durable: false });
+      queue = declared.queue;
+      for (const userId of listeners.keys()) await ch.bindQueue(declared.queue, names.live, userId);
+      await ch.consume(
+        declared.queue,
+        (message) => {
+          if (!message) return;
+          try {
+            const notification = notificationV1.Notification.decode(message.content);
+            for (const listener of listeners.get(message.fields.routingKey) ?? []) listener(notification);
+          } catch (error) {
+            logger.warn({ err: error }, "unreadable live notification ignored");
+          }
+        },
+        { noAck: true },
+      );
+    },
+  });
+
+  const rebind = async (action: "bindQueue" | "unbindQueue", userId: string) => {
+    const ch = channel.current();
+    if (!ch || !queue) return;
+    await ch[action](queue, names.live, userId).catch((error: unknown) =>
+      logger.warn({ err: error, action }, "live binding change failed; streams will catch up on heartbeat"),
+    );
+  };
+
+  return {
+    async subscribe(userId, listener) {
+      const set = listeners.get(userId) ?? new Set();
+      const first = set.size === 0;
+      set.add(listener);
+      listeners.set(userId, set);
+      if (first) await rebind("bindQueue", userId);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0 && listeners.get(userId) === set) {
+          listeners.delete(userId);
+          void rebind("unbindQueue", userId);
+        }
+      };
+    },
+    publish(userId, notification) {
+      const ch = channel.current();
+      if (!ch) return;
+      ch.publish(names.live, userId, Buffer.from(notificationV1.Notification.encode(notification).finish()));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { invalidArgument, notFound } from "@parley/errors";
+import type { NotificationDependencies } from "./dependencies";
+import { toProto } from "./to-proto";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function pageSizeOf(requested: number): number {
+  if (requested === 0) return 50;
+  if (!Number.isInteger(requested) || requested < 1 || requested > 100)
+    throw invalidArgument("page_size must be 1 to 100.");
+  return requested;
+}
+
+const encodeToken = (unread: boolean, sequence: number) =>
+  Buffer.from(`${unread ? 1 : 0}:${sequence}`).toString("base64url");
+
+function decodeToken(token: string): { unread: boolean; sequence: number } | undefined {
+  if (!token) return undefined;
+  const match = /^([01]):(\d{1,15})$/.exec(Buffer.from(token, "base64url").toString());
+  if (!match) throw invalidArgument("page_token is not one this service issued.");
+  return { unread: match[1] === "1", sequence: Number(match[2]) };
+}
+
+/** A page of the caller's notifications, unread first, then newest first. */
+export async function listNotifications(
+  deps: NotificationDependencies,
+  accessToken: string | undefined,
+  request: { pageSize: number; pageToken: string },
+) {
+  const { userId } = await deps.verifier.verify(accessToken);
+  const limit = pageSizeOf(request.pageSize);
+  const records = await deps.store.page(userId, limit + 1, decodeToken(request.pageToken));
+  const page = records.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    notifications: page.map(toProto),
+    nextPageToken: records.length > limit && last ? encodeToken(last.readAt === null, last.sequence) : "",
+    unreadCount: await deps.store.unreadCount(userId),
+  };
+}
+
+export async function markNotificationRead(
+  deps: NotificationDependencies,
+  accessToken: string | undefined,
+  id: string,
+) {
+  const { userId } = await deps.verifier.verify(accessToken);
+  if (!UUID.test(id)) throw invalidArgument("notification_id must be a UUID.");
+  if (!(await deps.store.markRead(userId, id))) throw notFound("No such notification.");
+}
+
+export async function markAllNotificationsRead(
+  deps: NotificationDependencies,
+  accessToken: string | undefined,
+) {
+  const { userId } = await deps.verifier.verify(accessToken);
+  return deps.store.markAllRead(userId);
+}
+
+/** Presence of the given users, limited to those who share a conversation with the caller. */
+export async function getPresence(
+  deps: NotificationDependencies,
+  accessToken: string | undefined,
+  userIds: string[],
+) {
+  const { userId } = await deps.verifier.verify(accessToken);
+  if (userIds.length === 0 || userIds.length > 100) throw invalidArgument("user_ids must hold 1 to 100 ids.");
+  if (!userIds.every((id) => UUID.test(id))) throw invalidArgument("user_ids must be UUIDs.");
+  const others = [...new Set(userIds)].filter((id) => id !== userId);
+  const visible = new Set(others.length ? await deps.sharedWith(accessToken!, others) : []);
+  if (userIds.includes(userId)) visible.add(userId);
+  return deps.store.presence([...visible]);
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import type { notificationV1 } from "@parley/contracts";
+import { invalidArgument } from "@parley/errors";
+import type { Logger } from "@parley/logger";
+import type { NotificationDependencies } from "./dependencies";
+import { toProto } from "./to-proto";
+
+const CATCH_UP_BATCH = 500;
+
+export interface StreamSink {
+  write(message: notificationV1.SubscribeResponse): Promise<void>;
+  /** Aborted when the client goes away or the server shuts down. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+function sequenceOf(text: string): number {
+  if (text === "") return 0;
+  if (!/^\d{1,15}$/.test(text)) throw invalidArgument("after_sequence must be a non-negative whole number.");
+  return Number(text);
+}
+
+/**
+ * Streams the caller's notifications: first those after `afterSequence` from the database, then
+ * live ones as they are created, each exactly once and in sequence order. A live notification
+ * that skips ahead means one was missed (or is still in flight on another path): the stream reads
+ * the gap from the database, where any later sequence implies the earlier ones are committed.
+ * Heartbeats keep proxies from closing the stream, renew the caller's presence and catch up from
+ * the database in case a live message was lost. One step runs at a time per stream.
+ */
+export async function streamNotifications(
+  deps: NotificationDependencies,
+  accessToken: string | undefined,
+  afterSequence: string,
+  sink: StreamSink,
+): Promise<void> {
+  const { userId } = await deps.verifier.verify(accessToken);
+  let last = sequenceOf(afterSequence);
+  const streamId = randomUUID();
+  const leaseSeconds = deps.heartbeatSeconds * 3;
+
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  if (sink.signal.aborted) finish();
+  sink.signal.addEventListener("abort", () => finish(), { once: true });
+
+  let chain: Promise<void> = Promise.resolve();
+  let failed: unknown;
+  const step = (work: () => Promise<void>) => {
+    chain = chain.then(async () => {
+      if (sink.signal.aborted || failed) return;
+      try {
+        await work();
+      } catch (error) {
+        failed = error;
+        finish();
+      }
+    });
+    return chain;
+  };
+
+  const send = async (notification: notificationV1.Notification) => {
+    await sink.write({ event: { $case: "notification", value: notification } });
+    last = Number(notification.sequence);
+  };
+  const catchUp = async () => {
+    for (;;) {
+      const records = await deps.store.after(userId, last, CATCH_UP_BATCH);
+      for (const record of records) await send(toProto(record));
+      if (records.length < CATCH_UP_BATCH) return;
+    }
+  };
+
+  const unsubscribe = await deps.hub.subscribe(userId, (notification) => {
+    void step(async () => {
+      const sequence = Number(notification.sequence);
+      if (sequence <= last) return;
+      if (sequence === last + 1) await send(notification);
+      else await catchUp();
+    });
+  });
+  await deps.store.openStream(streamId, userId, leaseSeconds);
+  const heartbeat = setInterval(() => {
+    void step(async () => {
+      await sink.write({ event: { $case: "heartbeat", value: { sentAt: new Date() } } });
+      await deps.store.renewStream(streamId, userId, leaseSeconds);
+      await catchUp();
+    });
+  }, deps.heartbeatSeconds * 1000);
+
+  try {
+    await step(catchUp);
+    await finished;
+  } finally {
+    clearInterval(heartbeat);
+    unsubscribe();
+    await chain;
+    await deps.store
+      .closeStream(streamId, userId)
+      .catch((error: unknown) => sink.logger.warn({ err: error }, "could not record the end of a stream"));
+  }
+  if (failed && !sink.signal.aborted) throw failed;
+}
