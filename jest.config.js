@@ -1,17 +1,30 @@
 // One Jest configuration for the whole repository: `npm test` runs every package's tests.
 // Tests sit beside the code they cover. Workspace libraries are mapped to their TypeScript sources
 // so tests never run against stale builds; end-to-end tests start the built services as processes.
+// Tests named *.disruptive.test.ts stop shared servers (the broker, PostgreSQL): they form a
+// project of their own that `npm test` runs alone, one file at a time, after all the others.
 const tsJest = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }];
 
-/** @type {import('jest').Config} */
-module.exports = {
+const shared = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": tsJest },
   moduleNameMapper: {
     "^@parley/launcher$": "<rootDir>/app/launcher/src",
     "^@parley/([a-z-]+)$": "<rootDir>/app/libs/$1/src",
   },
-  testMatch: ["<rootDir>/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/cdktf.out/"],
   testTimeout: 30000,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: "main",
+      testMatch: ["<rootDir>/**/*.test.ts"],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, "\\.disruptive\\.test\\.ts$"],
+    },
+    { ...shared, displayName: "disruptive", testMatch: ["<rootDir>/**/*.disruptive.test.ts"] },
+  ],
 };

@@ -1,33 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
+import { type Account, register, sendMessage } from "./accounts";
 import { ApiClient } from "./api-client";
 import { SseClient } from "./sse-client";
 
-interface Account {
-  id: string;
-  username: string;
-  token: string;
-}
-
-async function register(api: ApiClient, prefix: string): Promise<Account> {
-  const username = `${prefix}${randomUUID().slice(0, 8)}`;
-  const response = await api.request("post", "/v1/auth/register", {
-    body: { username, password: "correct horse battery" },
-  });
-  expect(response.status).toBe(201);
-  const body = response.body as { user: { id: string }; tokens: { accessToken: string } };
-  return { id: body.user.id, username, token: body.tokens.accessToken };
-}
-
-async function send(api: ApiClient, from: Account, conversationId: string, body: string, key = randomUUID()) {
-  const response = await api.request("post", `/v1/conversations/${conversationId}/messages`, {
-    token: from.token,
-    body: { body },
-    headers: { "idempotency-key": key },
-    template: "/v1/conversations/{conversationId}/messages",
-  });
-  expect([200, 201]).toContain(response.status);
-  return (response.body as { id: string }).id;
+async function send(api: ApiClient, from: Account, conversationId: string, body: string, key?: string) {
+  const { status, id } = await sendMessage(api, from, conversationId, body, key);
+  expect([200, 201]).toContain(status);
+  return id!;
 }
 
 const messageIdsOf = (stream: SseClient): string[] =>
