@@ -26,7 +26,9 @@ export function createMessagingStore(db: ServiceDatabase): MessagingStore {
     ...readsOn((sql, parameters) => db.dataSource.query(sql, parameters)),
     inTransaction: (work) =>
       db.transaction((manager) => {
-        const query: Query = (sql, parameters) => manager.query(sql, parameters);
+        // Structured results: plain `query()` answers UPDATE/DELETE ... RETURNING with [rows, count].
+        const query: Query = async (sql, parameters) =>
+          (await manager.queryRunner!.query(sql, parameters, true)).records;
         return work({ manager, ...readsOn(query), ...conversationWrites(query), ...messageWrites(query) });
       }),
   };
