@@ -36,7 +36,8 @@ describe("messaging service: who may see and change a conversation", () => {
   afterAll(() => m.stop());
 
   const outsiderCalls = () => ({
-    getConversation: () => callUnary(m.client, "getConversation", { conversationId: groupId }, m.as(outsider)),
+    getConversation: () =>
+      callUnary(m.client, "getConversation", { conversationId: groupId }, m.as(outsider)),
     listMembers: () => callUnary(m.client, "listMembers", { conversationId: groupId }, m.as(outsider)),
     sendMessage: () =>
       callUnary(
@@ -47,8 +48,7 @@ describe("messaging service: who may see and change a conversation", () => {
       ),
     listMessages: () =>
       callUnary(m.client, "listMessages", { conversationId: groupId, limit: 0, before: "" }, m.as(outsider)),
-    markRead: () =>
-      callUnary(m.client, "markRead", { conversationId: groupId, messageId }, m.as(outsider)),
+    markRead: () => callUnary(m.client, "markRead", { conversationId: groupId, messageId }, m.as(outsider)),
     addMembers: () =>
       callUnary(m.client, "addMembers", { conversationId: groupId, userIds: [outsider.id] }, m.as(outsider)),
     removeMember: () =>
@@ -66,12 +66,15 @@ describe("messaging service: who may see and change a conversation", () => {
     "addMembers",
     "removeMember",
     "leaveConversation",
-  ] as const)("when a non-member calls %s, then NOT_FOUND as if the conversation did not exist", async (name) => {
-    await expect(outsiderCalls()[name]()).rejects.toMatchObject({
-      kind: "not_found",
-      message: "No such conversation.",
-    });
-  });
+  ] as const)(
+    "when a non-member calls %s, then NOT_FOUND as if the conversation did not exist",
+    async (name) => {
+      await expect(outsiderCalls()[name]()).rejects.toMatchObject({
+        kind: "not_found",
+        message: "No such conversation.",
+      });
+    },
+  );
 
   it("when the outsider's attempts are over, then the group is unchanged", async () => {
     const { members } = await callUnary(m.client, "listMembers", { conversationId: groupId }, m.as(admin));
@@ -125,7 +128,12 @@ describe("messaging service: who may see and change a conversation", () => {
   it("when a token is signed by a key auth never had, then UNAUTHENTICATED", async () => {
     const forged = await m.forgeToken(member);
     await expect(
-      callUnary(m.client, "getConversation", { conversationId: groupId }, { metadata: bearerMetadata(forged) }),
+      callUnary(
+        m.client,
+        "getConversation",
+        { conversationId: groupId },
+        { metadata: bearerMetadata(forged) },
+      ),
     ).rejects.toMatchObject({ kind: "unauthenticated" });
     await expect(
       callUnary(

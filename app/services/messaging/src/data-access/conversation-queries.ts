@@ -192,7 +192,13 @@ export function conversationWrites(query: Query) {
       const rows = await query(
         `INSERT INTO conversations (id, kind, title, direct_key, created_by) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (direct_key) DO NOTHING RETURNING id`,
-        [conversation.id, conversation.kind, conversation.title, conversation.directKey, conversation.createdBy],
+        [
+          conversation.id,
+          conversation.kind,
+          conversation.title,
+          conversation.directKey,
+          conversation.createdBy,
+        ],
       );
       return rows.length === 1;
     },

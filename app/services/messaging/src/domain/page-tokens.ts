@@ -7,7 +7,8 @@ import type { ActivityPosition } from "../data-access/messaging-store";
  */
 
 const MESSAGE_CURSOR = /^m:([1-9][0-9]{0,17})$/;
-const CONVERSATION_TOKEN = /^c:(-?[0-9]{1,19}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const CONVERSATION_TOKEN =
+  /^c:(-?[0-9]{1,19}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 

@@ -31,7 +31,7 @@ export function userIdList(
   field: string,
   bounds: { min: number; max: number; ignored?: string },
 ): string[] {
-  for (const id of ids) requireId(id, field);
+  if (!ids.every((id) => UUID.test(id))) throw invalidArgument(`${field} must hold UUIDs.`);
   const unique = [...new Set(ids)].filter((id) => id !== bounds.ignored);
   if (unique.length < bounds.min || unique.length > bounds.max) {
     const besides = bounds.ignored ? " besides the caller" : "";

@@ -29,16 +29,17 @@ export interface TestUser {
 }
 
 // PARLEY_TEST_LOGS=1 shows what the services log.
-const logger = createLogger({ service: "messaging-test", level: process.env.PARLEY_TEST_LOGS ? "info" : "silent" });
+const logger = createLogger({
+  service: "messaging-test",
+  level: process.env.PARLEY_TEST_LOGS ? "info" : "silent",
+});
 const KID = "test-1";
 
 /**
  * The real auth service and ours, in-process on port 0, on the real PostgreSQL and RabbitMQ, in
  * schemas and a broker namespace of their own. `stop()` drops and deletes all of it.
  */
-export async function startMessagingUnderTest(
-  overrides: { messagingEnv?: Record<string, string> } = {},
-) {
+export async function startMessagingUnderTest(overrides: { messagingEnv?: Record<string, string> } = {}) {
   const authSchema = uniqueName("msg_test_auth");
   const messagingSchema = uniqueName("msg_test");
   const namespace = uniqueName("msgtest");
@@ -70,7 +71,10 @@ export async function startMessagingUnderTest(
   };
   const instances: RunningMessaging[] = [];
   const startInstance = async (env: Record<string, string> = {}) => {
-    const running = await startMessaging(loadConfig(messagingConfigShape, { ...messagingEnv, ...env }), logger);
+    const running = await startMessaging(
+      loadConfig(messagingConfigShape, { ...messagingEnv, ...env }),
+      logger,
+    );
     instances.push(running);
     return running;
   };
@@ -141,4 +145,8 @@ export async function startMessagingUnderTest(
 export type MessagingUnderTest = Awaited<ReturnType<typeof startMessagingUnderTest>>;
 
 /** The rejection of a call, for asserting its kind and message. */
-export const failureOf = (call: Promise<unknown>) => call.then(() => undefined, (error: unknown) => error);
+export const failureOf = (call: Promise<unknown>) =>
+  call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
