@@ -50,7 +50,7 @@ export function messageQueries(query: Query) {
       const rows = await query<MessageRow>(
         `SELECT ${COLUMNS} FROM messages
           WHERE conversation_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint)
-          ORDER BY seq DESC LIMIT $3`,
+          ORDER BY messages.seq DESC LIMIT $3`,
         [conversationId, page.beforeSeq ?? null, page.limit],
       );
       return rows.map(toMessage);

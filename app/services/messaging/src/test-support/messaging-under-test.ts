@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadConfig } from "@parley/config";
 import { authV1, messagingV1 } from "@parley/contracts";
+import { openDatabase } from "@parley/database";
 import { topologyNames } from "@parley/event-bus";
 import { type CallSettings, bearerMetadata, callUnary, createClient } from "@parley/grpc";
 import { createLogger } from "@parley/logger";
@@ -87,6 +88,15 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
     service: "parley.messaging.v1.MessagingService",
   });
   const observer = await openTestChannel();
+  // For looking behind the API (sequence numbers) and for breaking things on purpose.
+  const db = await openDatabase({
+    url: testDatabaseUrl,
+    schema: messagingSchema,
+    poolSize: 2,
+    migrations: [],
+    applicationName: "messaging-test",
+    logger,
+  });
 
   async function register(prefix = "user"): Promise<TestUser> {
     const username = `${prefix}${Math.random().toString(36).slice(2, 10)}`.toLowerCase();
@@ -102,6 +112,7 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
     messaging,
     names,
     messagingSchema,
+    db,
     register,
     /** Registers `count` users, a few at a time. */
     async registerMany(count: number, prefix = "many"): Promise<TestUser[]> {
@@ -135,6 +146,7 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
       authClient.close();
       for (const instance of instances) await instance.stop();
       await auth.stop();
+      await db.close();
       await deleteTopology(observer.channel, [], [names.events]);
       await observer.connection.close();
       await dropSchemas(messagingSchema, authSchema);
