@@ -1,5 +1,5 @@
 import { commonVariables, databaseVariables, env } from "@parley/config";
-import { z } from "zod";
+import type { z } from "zod";
 
 /** The messaging service's environment variables (documented in the root README). */
 export const messagingConfigShape = {

@@ -16,19 +16,19 @@ describe("messaging service: who may see and change a conversation", () => {
 
   beforeAll(async () => {
     m = await startMessagingUnderTest();
-    [admin, member, outsider] = await m.registerMany(3, "mem");
+    [admin, member, outsider] = (await m.registerMany(3, "mem")) as [TestUser, TestUser, TestUser];
     const { conversation } = await callUnary(
       m.client,
       "createGroupConversation",
-      { title: "Members only", memberIds: [member!.id] },
-      m.as(admin!),
+      { title: "Members only", memberIds: [member.id] },
+      m.as(admin),
     );
     groupId = conversation!.id;
     const { message } = await callUnary(
       m.client,
       "sendMessage",
       { conversationId: groupId, body: "secret", idempotencyKey: "k1" },
-      m.as(admin!),
+      m.as(admin),
     );
     messageId = message!.id;
   });

@@ -22,7 +22,7 @@ describe("messaging service: sending and listing messages", () => {
 
   beforeAll(async () => {
     m = await startMessagingUnderTest();
-    [ada, bob, cyd] = await m.registerMany(3, "msg");
+    [ada, bob, cyd] = (await m.registerMany(3, "msg")) as [TestUser, TestUser, TestUser];
     events = await m.watchMessageSent();
   });
 
