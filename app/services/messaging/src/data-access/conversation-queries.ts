@@ -71,18 +71,25 @@ const toSummary = (row: SummaryRow): ConversationSummaryRecord => ({
   position: { activityUs: row.activity_us, id: row.id },
 });
 
+async function membership(
+  query: Query,
+  conversationId: string,
+  userId: string,
+  lock: "" | "FOR UPDATE OF c",
+): Promise<Membership | undefined> {
+  const rows = await query<{ kind: ConversationKind; role: MemberRole }>(
+    `SELECT c.kind, m.role FROM conversations c
+       JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2
+      WHERE c.id = $1 ${lock}`,
+    [conversationId, userId],
+  );
+  return rows[0] && { conversationId, ...rows[0] };
+}
+
 /** SQL on conversations and their members. */
 export function conversationQueries(query: Query) {
   return {
-    async findMembership(conversationId: string, userId: string): Promise<Membership | undefined> {
-      const rows = await query<{ kind: ConversationKind; role: MemberRole }>(
-        `SELECT c.kind, m.role FROM conversations c
-           JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2
-          WHERE c.id = $1`,
-        [conversationId, userId],
-      );
-      return rows[0] && { conversationId, ...rows[0] };
-    },
+    findMembership: (conversationId: string, userId: string) => membership(query, conversationId, userId, ""),
 
     async findDirectConversationId(directKey: string): Promise<string | undefined> {
       const rows = await query<{ id: string }>(`SELECT id FROM conversations WHERE direct_key = $1`, [
@@ -170,16 +177,8 @@ export function conversationQueries(query: Query) {
 export function conversationWrites(query: Query) {
   return {
     /** The caller's membership, taking the conversation's row lock until the transaction ends. */
-    async lockMembership(conversationId: string, userId: string): Promise<Membership | undefined> {
-      const rows = await query<{ kind: ConversationKind; role: MemberRole }>(
-        `SELECT c.kind, m.role FROM conversations c
-           JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2
-          WHERE c.id = $1
-          FOR UPDATE OF c`,
-        [conversationId, userId],
-      );
-      return rows[0] && { conversationId, ...rows[0] };
-    },
+    lockMembership: (conversationId: string, userId: string) =>
+      membership(query, conversationId, userId, "FOR UPDATE OF c"),
 
     /** False when a direct conversation with the same key exists already (nothing is written). */
     async insertConversation(conversation: {
