@@ -1,0 +1,97 @@
+import { createAdminServer } from "@parley/admin-http";
+import { messagingV1 } from "@parley/contracts";
+import { openDatabase } from "@parley/database";
+import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
+import { createGrpcServer, service } from "@parley/grpc";
+import type { Stoppable } from "@parley/lifecycle";
+import type { Logger } from "@parley/logger";
+import { createMetricsRegistry } from "@parley/metrics";
+import type { MessagingConfig } from "./config";
+import { createMessagingStore } from "./data-access/messaging-store";
+import { messagingMigrations } from "./data-access/migrations";
+import type { MessagingDependencies } from "./domain/dependencies";
+import { messagingHandlers, messagingServiceName } from "./entry-points/grpc/messaging-handlers";
+import { connectAuthService } from "./upstream/auth-service";
+
+export interface RunningMessaging extends Stoppable {
+  grpcPort: number;
+  adminPort: number;
+}
+
+const openMessagingDatabase = (config: MessagingConfig, logger: Logger) =>
+  openDatabase({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolSize: config.DATABASE_POOL_SIZE,
+    migrations: messagingMigrations,
+    applicationName: "parley-messaging",
+    logger,
+  });
+
+/** `node dist/main.js migrate`: applies pending migrations and returns. */
+export async function migrateMessaging(config: MessagingConfig, logger: Logger): Promise<void> {
+  const db = await openMessagingDatabase(config, logger);
+  try {
+    await db.migrate();
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Starts the messaging service: database, auth client, outbox relay, gRPC server, admin
+ * endpoints. The broker is not waited for: sends go to the outbox and the relay catches up.
+ */
+export async function startMessaging(config: MessagingConfig, logger: Logger): Promise<RunningMessaging> {
+  const db = await openMessagingDatabase(config, logger);
+  if (config.DATABASE_MIGRATE_ON_START) await db.migrate();
+
+  const auth = connectAuthService({
+    address: config.AUTH_GRPC_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    timeoutMs: config.GRPC_DEADLINE_MS,
+  });
+  const broker = createBrokerConnection({ url: config.AMQP_URL, clientName: "parley-messaging", logger });
+  const relay = startOutboxRelay({ db, broker, names: topologyNames(config.AMQP_NAMESPACE), logger });
+
+  const deps: MessagingDependencies = {
+    store: createMessagingStore(db),
+    verifier: auth.verifier,
+    users: auth.users,
+    events: relay,
+  };
+  const grpc = createGrpcServer(
+    [
+      service<messagingV1.MessagingServiceServer>(
+        messagingServiceName,
+        messagingV1.MessagingServiceService,
+        messagingHandlers(deps),
+      ),
+    ],
+    logger,
+  );
+  // The database only: while the broker is away sends still succeed (the outbox holds the
+  // events), so a broker outage must not take replicas out of rotation.
+  const admin = createAdminServer({
+    registry: createMetricsRegistry(),
+    checks: [{ name: "database", check: () => db.ping() }],
+    logger,
+  });
+  const grpcPort = await grpc.start(config.GRPC_PORT);
+  const adminPort = await admin.start(config.ADMIN_PORT);
+
+  return {
+    grpcPort,
+    adminPort,
+    async stop() {
+      admin.markDraining();
+      await grpc.stop();
+      auth.close();
+      await relay.stop();
+      await broker.close();
+      await db.close();
+      await admin.stop();
+    },
+  };
+}

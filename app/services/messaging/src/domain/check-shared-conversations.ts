@@ -1,0 +1,14 @@
+import type { Caller } from "./caller";
+import type { MessagingDependencies } from "./dependencies";
+import { userIdList } from "./rules";
+
+/** Which of the given users share at least one conversation with the caller, in the order asked. */
+export async function checkSharedConversations(
+  deps: MessagingDependencies,
+  caller: Caller,
+  input: { userIds: string[] },
+) {
+  const userIds = userIdList(input.userIds, "user_ids", { min: 1, max: 100 });
+  const sharing = new Set(await deps.store.sharingAConversationWith(caller.userId, userIds));
+  return userIds.filter((id) => sharing.has(id));
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from "node:crypto";
+import type { Caller } from "./caller";
+import type { MessagingDependencies } from "./dependencies";
+import { MAX_GROUP_MEMBERS, groupTitle, userIdList } from "./rules";
+import { requireKnownMembers } from "./user-directory";
+
+/** Creates a group: the caller joins first, as its admin, then the listed users in their order. */
+export async function createGroupConversation(
+  deps: MessagingDependencies,
+  caller: Caller,
+  input: { title: string; memberIds: string[] },
+) {
+  const title = groupTitle(input.title);
+  const others = userIdList(input.memberIds, "member_ids", {
+    min: 0,
+    max: MAX_GROUP_MEMBERS - 1,
+    ignored: caller.userId,
+  });
+  await requireKnownMembers(deps.users, others, caller.accessToken);
+
+  const id = randomUUID();
+  return deps.store.inTransaction(async (tx) => {
+    await tx.insertConversation({ id, kind: "group", title, directKey: null, createdBy: caller.userId });
+    await tx.insertMembers(id, [
+      { userId: caller.userId, role: "admin" },
+      ...others.map((userId) => ({ userId, role: "member" as const })),
+    ]);
+    return (await tx.getConversation(id))!;
+  });
+}

@@ -1,0 +1,10 @@
+import { loadConfig } from "@parley/config";
+import { runMain } from "@parley/lifecycle";
+import { migrateMessaging, startMessaging } from "./app";
+import { messagingConfigShape } from "./config";
+
+runMain({
+  service: "messaging",
+  loadConfig: () => loadConfig(messagingConfigShape),
+  commands: { serve: startMessaging, migrate: migrateMessaging },
+});
