@@ -1,2 +1,8 @@
-export { openDatabase, type DatabaseOptions, type ServiceDatabase } from "./service-database";
+export {
+  openDatabase,
+  queryIn,
+  type DatabaseOptions,
+  type Query,
+  type ServiceDatabase,
+} from "./service-database";
 export type { EntityManager, MigrationInterface, QueryRunner } from "typeorm";

@@ -1,7 +1,7 @@
 import { createLogger } from "@parley/logger";
 import { dropSchemas, testDatabaseUrl, uniqueName } from "@parley/test-support";
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { openDatabase, type ServiceDatabase } from "./service-database";
+import { openDatabase, queryIn, type ServiceDatabase } from "./service-database";
 
 class CreateThings1700000000000 implements MigrationInterface {
   name = "CreateThings1700000000000";
@@ -74,6 +74,18 @@ describe("service database (real PostgreSQL)", () => {
         logger,
       }),
     ).rejects.toThrow("invalid schema name");
+  });
+
+  it("when an UPDATE ... RETURNING runs, then its rows come back, on the pool and in a transaction", async () => {
+    await first.dataSource.query(`INSERT INTO things (id, name) VALUES (10, 'ten'), (11, 'eleven')`);
+    const onPool = await first.query<{ id: number }>(
+      `UPDATE things SET name = name || '!' WHERE id >= 10 RETURNING id`,
+    );
+    expect(onPool.map((row) => row.id).sort()).toEqual([10, 11]);
+    const inTransaction = await first.transaction((manager) =>
+      queryIn(manager)<{ id: number }>(`DELETE FROM things WHERE id = 10 RETURNING id`),
+    );
+    expect(inTransaction).toEqual([{ id: 10 }]);
   });
 
   it("when pinged, then a live database answers", async () => {

@@ -13,8 +13,22 @@ export interface DatabaseOptions {
   logger: Logger;
 }
 
+/** Runs one SQL statement and resolves with its rows (UPDATE/DELETE ... RETURNING included). */
+export type Query = <Row>(sql: string, parameters?: unknown[]) => Promise<Row[]>;
+
+/**
+ * The rows of statements run in a transaction. TypeORM's plain `query()` answers
+ * UPDATE/DELETE ... RETURNING with `[rows, count]`; structured results always give the rows.
+ */
+export function queryIn(manager: EntityManager): Query {
+  return async <Row>(sql: string, parameters?: unknown[]) =>
+    (await manager.queryRunner!.query(sql, parameters, true)).records as Row[];
+}
+
 export interface ServiceDatabase {
   dataSource: DataSource;
+  /** Runs one statement on the pool, outside any transaction. */
+  query: Query;
   /** Runs `work` in one transaction (READ COMMITTED) and returns its result. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
   /** Applies pending migrations; safe to call from several processes at once. */
@@ -56,6 +70,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<ServiceDat
 
   return {
     dataSource,
+    async query<Row>(sql: string, parameters?: unknown[]) {
+      const runner = dataSource.createQueryRunner();
+      try {
+        return (await runner.query(sql, parameters, true)).records as Row[];
+      } finally {
+        await runner.release();
+      }
+    },
     transaction: (work) => dataSource.transaction("READ COMMITTED", work),
 
     async migrate() {

@@ -22,6 +22,7 @@ describe("createLogger", () => {
         tokens: { refreshToken: "rt-2" },
         message: { body: "hello secret body", id: "m1" },
         headers: { authorization: "Bearer abc" },
+        err: { message: "query failed", parameters: ["a message body in a failed query"] },
       },
       "logged in",
     );

@@ -31,6 +31,10 @@ export const redactedPaths = [
   "*.*.preview",
   "privateKey",
   "*.privateKey",
+  // TypeORM's QueryFailedError carries the bound values of the failed query (bodies, hashes).
+  "parameters",
+  "*.parameters",
+  "*.*.parameters",
 ];
 
 export interface LoggerOptions {

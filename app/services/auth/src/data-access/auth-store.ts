@@ -1,4 +1,4 @@
-import type { EntityManager, ServiceDatabase } from "@parley/database";
+import { type EntityManager, type ServiceDatabase, queryIn } from "@parley/database";
 import { AppError } from "@parley/errors";
 import { type EventPayload, type EventType, enqueueEvent } from "@parley/event-bus";
 
@@ -64,6 +64,7 @@ const toUser = (row: UserRow): UserRecord => ({
 });
 
 function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTransaction {
+  const query = queryIn(manager);
   return {
     async enqueue(type, payload) {
       await enqueueEvent(manager, type, payload);
@@ -71,7 +72,7 @@ function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTrans
     },
     async insertUser({ id, username, passwordHash }) {
       try {
-        const rows: UserRow[] = await manager.query(
+        const rows = await query<UserRow>(
           `INSERT INTO users (id, username, password_hash) VALUES ($1, $2, $3) RETURNING id, username, created_at`,
           [id, username, passwordHash],
         );
@@ -83,17 +84,18 @@ function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTrans
       }
     },
     async insertSession({ id, userId, expiresAt }) {
-      await manager.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, $3)`, [
+      await query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, $3)`, [
         id,
         userId,
         expiresAt,
       ]);
     },
     async insertRefreshToken({ hash, sessionId, expiresAt }) {
-      await manager.query(
-        `INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`,
-        [hash, sessionId, expiresAt],
-      );
+      await query(`INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`, [
+        hash,
+        sessionId,
+        expiresAt,
+      ]);
     },
     async lockRefreshToken(hash) {
       const rows: {
@@ -103,7 +105,7 @@ function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTrans
         used_at: Date | null;
         revoked_at: Date | null;
         session_expires_at: Date;
-      }[] = await manager.query(
+      }[] = await query(
         `SELECT t.session_id, s.user_id, t.expires_at, t.used_at, s.revoked_at, s.expires_at AS session_expires_at
            FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
           WHERE t.token_hash = $1
@@ -123,10 +125,10 @@ function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTrans
       );
     },
     async markRefreshTokenUsed(hash) {
-      await manager.query(`UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1`, [hash]);
+      await query(`UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1`, [hash]);
     },
     async revokeSession(sessionId, reason) {
-      await manager.query(
+      await query(
         `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`,
         [sessionId, reason],
       );
@@ -139,7 +141,7 @@ function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTrans
  * `eventsCommitted` runs after a transaction that enqueued events commits (it wakes the relay).
  */
 export function createAuthStore(db: ServiceDatabase, eventsCommitted: () => void): AuthStore {
-  const query = <T>(sql: string, parameters: unknown[]): Promise<T[]> => db.dataSource.query(sql, parameters);
+  const { query } = db;
   return {
     async inTransaction(work) {
       let enqueued = false;

@@ -7,7 +7,7 @@ import type {
   MemberRole,
   Membership,
 } from "./records";
-import type { Query } from "./query";
+import type { Query } from "@parley/database";
 
 interface SummaryRow {
   id: string;

@@ -1,5 +1,5 @@
 import type { MessageRecord } from "./records";
-import type { Query } from "./query";
+import type { Query } from "@parley/database";
 
 interface MessageRow {
   id: string;

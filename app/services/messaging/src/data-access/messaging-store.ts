@@ -1,7 +1,6 @@
-import type { EntityManager, ServiceDatabase } from "@parley/database";
+import { type EntityManager, type Query, type ServiceDatabase, queryIn } from "@parley/database";
 import { conversationQueries, conversationWrites } from "./conversation-queries";
 import { messageQueries, messageWrites } from "./message-queries";
-import type { Query } from "./query";
 
 export type * from "./records";
 
@@ -23,12 +22,10 @@ const readsOn = (query: Query): Reads => ({ ...conversationQueries(query), ...me
 /** The messaging service's tables behind plain-object functions; SQL stays in data-access/. */
 export function createMessagingStore(db: ServiceDatabase): MessagingStore {
   return {
-    ...readsOn((sql, parameters) => db.dataSource.query(sql, parameters)),
+    ...readsOn(db.query),
     inTransaction: (work) =>
       db.transaction((manager) => {
-        // Structured results: plain `query()` answers UPDATE/DELETE ... RETURNING with [rows, count].
-        const query: Query = async (sql, parameters) =>
-          (await manager.queryRunner!.query(sql, parameters, true)).records;
+        const query = queryIn(manager);
         return work({ manager, ...readsOn(query), ...conversationWrites(query), ...messageWrites(query) });
       }),
   };

@@ -54,6 +54,8 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
       DATABASE_POOL_SIZE: "4",
       AUTH_SIGNING_KEYS_DIR: keysDir,
       AUTH_PASSWORD_HASH_MEMORY_KIB: "8192",
+      AMQP_URL: testAmqpUrl,
+      AMQP_NAMESPACE: namespace,
       GRPC_PORT: "0",
       ADMIN_PORT: "0",
     }),

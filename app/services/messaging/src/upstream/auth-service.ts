@@ -1,6 +1,6 @@
-import { type AccessTokenVerifier, createAccessTokenVerifier } from "@parley/access-token";
-import { authV1 } from "@parley/contracts";
-import { bearerMetadata, callUnary, createClient } from "@parley/grpc";
+import type { AccessTokenVerifier } from "@parley/access-token";
+import { bearerMetadata, callUnary } from "@parley/grpc";
+import { createAuthClient, verifierFromAuth } from "@parley/service-clients";
 import type { UserDirectory } from "../domain/user-directory";
 
 /** auth's GetUsers answers at most this many ids per call. */
@@ -22,16 +22,9 @@ export function connectAuthService(settings: {
   timeoutMs: number;
 }): AuthService {
   const { timeoutMs } = settings;
-  const client = createClient(authV1.AuthServiceClient, settings.address, {
-    service: `${authV1.protobufPackage}.AuthService`,
-    idempotentMethods: ["GetJwks", "GetUsers"],
-  });
+  const client = createAuthClient(settings.address);
   return {
-    verifier: createAccessTokenVerifier({
-      fetchKeys: async () => (await callUnary(client, "getJwks", {}, { timeoutMs })).keys,
-      issuer: settings.issuer,
-      audience: settings.audience,
-    }),
+    verifier: verifierFromAuth(client, settings),
     users: {
       async existing(ids, accessToken) {
         const found = new Set<string>();

@@ -1,4 +1,4 @@
-import type { EntityManager, ServiceDatabase } from "@parley/database";
+import { type EntityManager, type ServiceDatabase, queryIn } from "@parley/database";
 import type { NewNotification, NotificationDetail, NotificationRecord } from "../domain/notification";
 
 interface NotificationRow {
@@ -59,7 +59,7 @@ export interface NotificationStore {
 }
 
 export function createNotificationStore(db: ServiceDatabase): NotificationStore {
-  const query = <T>(sql: string, parameters: unknown[]): Promise<T[]> => db.dataSource.query(sql, parameters);
+  const { query } = db;
   return {
     async insert(manager, sourceEventId, occurredAt, items) {
       const created: NotificationRecord[] = [];
@@ -70,7 +70,7 @@ export function createNotificationStore(db: ServiceDatabase): NotificationStore 
       }
       for (const [, group] of byKind) {
         const { kind, ...detail } = group[0]!.detail;
-        const rows: NotificationRow[] = await manager.query(
+        const rows = await queryIn(manager)<NotificationRow>(
           `WITH bumped AS (
              INSERT INTO notification_cursors (user_id, last_sequence)
              SELECT unnest($1::uuid[]), 1

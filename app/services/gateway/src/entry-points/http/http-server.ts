@@ -7,7 +7,7 @@ import type { Logger } from "@parley/logger";
 import { problemForError, problemOf, sendProblem } from "./problem";
 import { requestContext } from "./request-context";
 import type { Caller, Route } from "./route";
-import { parsePart } from "./validation";
+import { parseRequest } from "./validation";
 
 export interface HttpAppOptions {
   routes: Route[];
@@ -114,15 +114,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
             ),
           );
         }
-        for (const header of route.headers ?? []) {
-          const value = request.get(header.name);
-          if (value === undefined && !header.required) continue;
-          parsePart("headers", header.schema, value, header.name);
-        }
         const input = {
-          body: route.body ? parsePart("body", route.body, request.body) : undefined,
-          query: route.query ? parsePart("query", route.query, request.query) : undefined,
-          params: route.params ? parsePart("params", route.params, request.params) : undefined,
+          ...parseRequest(route, request),
           caller: response.locals.caller as Caller | undefined,
           clientAddress: request.ip ?? "",
           headers: request.headers,

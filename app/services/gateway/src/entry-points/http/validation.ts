@@ -1,5 +1,7 @@
 import { AppError } from "@parley/errors";
+import type { Request } from "express";
 import type { z } from "zod";
+import type { Route } from "./route";
 
 /** A 400 that lists each invalid field as a JSON pointer into the request part. */
 export class ValidationError extends AppError {
@@ -35,4 +37,33 @@ export function parsePart<T>(
         : [{ pointer: pointerOf(part, [...prefix, ...issue.path]), detail: issue.message }],
     ),
   );
+}
+
+/** Parses every part of a request a route declares, reporting all invalid fields at once. */
+export function parseRequest(
+  route: Route,
+  request: Request,
+): { body: unknown; query: unknown; params: unknown } {
+  const errors: ValidationError["errors"] = [];
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      errors.push(...error.errors);
+      return undefined;
+    }
+  };
+  for (const header of route.headers ?? []) {
+    const value = request.get(header.name);
+    if (value !== undefined || header.required)
+      attempt(() => parsePart("headers", header.schema, value, header.name));
+  }
+  const parsed = {
+    body: route.body ? attempt(() => parsePart("body", route.body!, request.body)) : undefined,
+    query: route.query ? attempt(() => parsePart("query", route.query!, request.query)) : undefined,
+    params: route.params ? attempt(() => parsePart("params", route.params!, request.params)) : undefined,
+  };
+  if (errors.length) throw new ValidationError(errors);
+  return parsed;
 }

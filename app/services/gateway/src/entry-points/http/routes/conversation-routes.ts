@@ -46,10 +46,11 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       summary: "The direct conversation with another user, created on first use",
       tag: "conversations",
       authenticated: true,
-      body: z.union([
-        z.strictObject({ userId: z.uuid() }),
-        z.strictObject({ username: z.string().min(1).max(64) }),
-      ]),
+      body: z
+        .strictObject({ userId: z.uuid().optional(), username: z.string().min(1).max(64).optional() })
+        .refine((body) => (body.userId === undefined) !== (body.username === undefined), {
+          message: "give exactly one of userId or username",
+        }),
       responses: {
         200: { description: "It already existed.", schema: conversationSchema },
         201: { description: "It was created by this call.", schema: conversationSchema },
@@ -57,9 +58,9 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       },
       handle: async ({ body, caller }) => {
         const userId =
-          "userId" in body
+          body.userId !== undefined
             ? body.userId
-            : (await callUnary(auth, "getUserByUsername", { username: body.username }, as(caller))).user?.id;
+            : (await callUnary(auth, "getUserByUsername", { username: body.username! }, as(caller))).user?.id;
         if (!userId) throw new AppError("not_found", "No user with that username.");
         const { conversation, created } = await callUnary(
           messaging,
