@@ -6,6 +6,10 @@ resource "aws_eks_addon" "vpc_cni" {
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
+  # gitops/ denies all traffic in the parley namespace by default and allows each flow with a
+  # NetworkPolicy; the VPC CNI enforces NetworkPolicies only with its network policy agent on.
+  configuration_values = jsonencode({ enableNetworkPolicy = "true" })
+
   tags = var.tags
 }
 
