@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { environments } from "../src/config/environments";
+import { applications } from "../../gitops/tests/test-support/argocd";
 import { find, overlayDir, render } from "../../gitops/tests/test-support/render";
 import {
   loadModule,
@@ -144,6 +145,19 @@ describe("the infrastructure side", () => {
     expect(
       overlay("production").some((o) => o.kind === "NetworkPolicy" && o.metadata.name === "default-deny"),
     ).toBe(true);
+  });
+
+  it("provisions the volumes gitops' charts claim: the EBS CSI driver with a default StorageClass", () => {
+    // Tempo asks for a volume explicitly; Loki's single binary has one by default. Neither names a class.
+    const claiming = applications(bootstrap("production"))
+      .filter((a) => /"persistence":\{"enabled":true/.test(JSON.stringify(a.spec.source.helm?.valuesObject)))
+      .map((a) => a.name);
+    expect(claiming).toEqual(["tempo"]);
+    const ebs = resources(kubernetes.document, "aws_eks_addon").find(
+      ({ body }) => body.addon_name === "aws-ebs-csi-driver",
+    );
+    expect(String(ebs?.body.configuration_values)).toMatch(/defaultStorageClass = \{ enabled = true \}/);
+    expect(ebs?.body.service_account_role_arn).toBe("${aws_iam_role.ebs_csi.arn}");
   });
 
   it("documents the cluster facts it writes in the hand-over README", () => {

@@ -42,3 +42,19 @@ resource "aws_eks_addon" "coredns" {
 
   depends_on = [aws_eks_node_group.this]
 }
+
+# Persistent volumes: the EBS CSI driver (EKS no longer provisions EBS volumes without it) with a
+# default StorageClass (gp3), because the charts gitops/ installs (Tempo, Loki) claim volumes without
+# naming a class. Without it their claims stay Pending, and the sync waves never pass them.
+resource "aws_eks_addon" "ebs_csi" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "aws-ebs-csi-driver"
+  service_account_role_arn    = aws_iam_role.ebs_csi.arn
+  configuration_values        = jsonencode({ defaultStorageClass = { enabled = true } })
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = var.tags
+
+  depends_on = [aws_eks_node_group.this]
+}
