@@ -61,15 +61,18 @@ describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
 });
 
 describe("the cluster facts", () => {
-  it("read from the cluster secret's annotations are the ones gitops/README.md documents", () => {
+  // Terraform's gitops-bootstrap module writes them; cdktf/test/gitops-handover.test.ts compares both sides.
+  it("read from the cluster secret's annotations are the ones the hand-over READMEs document", () => {
     const annotations = clusterAnnotations(bootstrap("staging"));
     expect(annotations).toEqual([
       "parley.dev/aws-region",
       "parley.dev/environment",
       "parley.dev/external-secrets-role-arn",
     ]);
-    const readme = readFileSync(path.join(repoRoot, "gitops/README.md"), "utf8");
-    for (const annotation of annotations) expect(readme).toContain(`\`${annotation}\``);
+    for (const file of ["gitops/README.md", "terraform/modules/gitops-bootstrap/README.md"]) {
+      const readme = readFileSync(path.join(repoRoot, file), "utf8");
+      for (const annotation of annotations) expect(readme).toContain(`\`${annotation}\``);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import {
   environments,
   externalSecretKeys,
 } from "./test-support/configuration";
-import { find, overlayDir, render, repoRoot } from "./test-support/render";
+import { ENVIRONMENTS, find, overlayDir, render, repoRoot } from "./test-support/render";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildSecrets } = require("../components/in-cluster-data/local-secrets.js") as {
@@ -17,13 +17,21 @@ const documented = documentedVariables(readFileSync(path.join(repoRoot, "README.
 
 // Set by the manifests only to build OTEL_RESOURCE_ATTRIBUTES from the pod's facts.
 const HELPERS = ["DEPLOYMENT_ENVIRONMENT", "K8S_NAMESPACE", "K8S_POD_NAME"];
-// The service contract of the GitOps issue names these too; the README table does not list them yet.
-const CONTRACT = {
-  gateway: [...HELPERS, "MESSAGING_GRPC_URL", "NOTIFICATION_GRPC_URL"],
-  auth: [...HELPERS, "AMQP_URL"],
-  messaging: [...HELPERS, "AMQP_URL"],
-  notification: [...HELPERS, "AMQP_URL", "MESSAGING_GRPC_URL"],
+// Variables of the services' contract that the README's Configuration table does not list yet: the
+// gRPC targets of messaging and notification, the broker URL and AMQP_NAMESPACE (the exchange and
+// queue prefix, default `parley`). The lead adds them to the table; then only HELPERS stays here.
+const NOT_YET_IN_TABLE = {
+  gateway: ["MESSAGING_GRPC_URL", "NOTIFICATION_GRPC_URL"],
+  auth: ["AMQP_URL", "AMQP_NAMESPACE"],
+  messaging: ["AMQP_URL", "AMQP_NAMESPACE"],
+  notification: ["AMQP_URL", "AMQP_NAMESPACE", "MESSAGING_GRPC_URL"],
 };
+const CONTRACT = Object.fromEntries(
+  Object.entries(NOT_YET_IN_TABLE).map(([service, names]) => [
+    service,
+    [...HELPERS, ...names.filter((name) => !documented.some((v) => v.name === name))],
+  ]),
+);
 
 const localSecretKeys = Object.fromEntries(buildSecrets().map((s) => [s.name, Object.keys(s.data)]));
 const environmentOf = (environment: string, objects = render(overlayDir(environment))) =>
@@ -37,14 +45,11 @@ describe("the README's Configuration table", () => {
   });
 });
 
-describe.each(["local", "staging", "production"])(
-  "the services' environment in the %s overlay",
-  (environment) => {
-    it("sets every required variable and only variables of each service's contract", () => {
-      expect(configurationProblems(environmentOf(environment), documented, CONTRACT)).toEqual([]);
-    });
-  },
-);
+describe.each(ENVIRONMENTS)("the services' environment in the %s overlay", (environment) => {
+  it("sets every required variable and only variables of each service's contract", () => {
+    expect(configurationProblems(environmentOf(environment), documented, CONTRACT)).toEqual([]);
+  });
+});
 
 describe("the configuration check", () => {
   it("catches a misspelt variable and a missing required one", () => {

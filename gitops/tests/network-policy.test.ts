@@ -106,6 +106,7 @@ describe("the local overlay's NetworkPolicies", () => {
 
 describe.each([
   // The VPC CIDRs of cdktf/'s environments: the data subnets (RDS, Amazon MQ) lie inside them.
+  { environment: "dev", database: "10.10.21.10" },
   { environment: "staging", database: "10.20.21.10" },
   { environment: "production", database: "10.30.21.10" },
 ])("the $environment overlay's NetworkPolicies", ({ environment, database }) => {

@@ -5,12 +5,14 @@ import { unknownFields } from "./test-support/strict-fields";
 const dirs = kustomizationDirs();
 
 describe("every Kustomization under gitops/", () => {
-  it("includes the three overlays and both cloud bootstraps", () => {
+  it("includes the four overlays and the three cloud bootstraps", () => {
     expect(dirs).toEqual(
       expect.arrayContaining([
         "gitops/overlays/local",
+        "gitops/overlays/dev",
         "gitops/overlays/staging",
         "gitops/overlays/production",
+        "gitops/bootstrap/dev",
         "gitops/bootstrap/staging",
         "gitops/bootstrap/production",
         "gitops/platform/observability",

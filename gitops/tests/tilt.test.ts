@@ -99,8 +99,8 @@ describe("tilt/kind-cluster.yaml", () => {
 
 describe("the Tilt checks", () => {
   it("catch a path that does not exist", () => {
-    expect(missingPaths("k8s_yaml(kustomize('gitops/overlays/dev'))\nsync('app', '/app/app')")).toEqual([
-      "gitops/overlays/dev",
+    expect(missingPaths("k8s_yaml(kustomize('gitops/overlays/laptop'))\nsync('app', '/app/app')")).toEqual([
+      "gitops/overlays/laptop",
     ]);
   });
 

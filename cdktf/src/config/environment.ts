@@ -44,7 +44,13 @@ export interface EnvironmentConfig {
     hostInstanceType: string;
   };
   gitops: {
+    /** The repository Argo CD syncs: its root application follows `gitops/bootstrap/<name>`. */
     repositoryUrl: string;
     targetRevision: string;
+    /**
+     * Raise to copy the current database and broker credentials into `parley/<name>/database` and
+     * `parley/<name>/rabbitmq` again (after RDS rotated the master password; see README).
+     */
+    credentialsVersion: number;
   };
 }

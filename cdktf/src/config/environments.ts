@@ -2,7 +2,7 @@ import { type EnvironmentConfig } from "./environment";
 
 // Account ids, the state bucket names and the repository URL are the values to change when
 // deploying Parley into your own accounts (see README "Deploying an environment from scratch").
-const repositoryUrl = "https://github.com/parley-platform/parley.git";
+const repositoryUrl = "https://github.com/parley-messaging/parley.git";
 
 export const dev: EnvironmentConfig = {
   name: "dev",
@@ -31,7 +31,7 @@ export const dev: EnvironmentConfig = {
     backupRetentionDays: 1,
   },
   messaging: { deploymentMode: "SINGLE_INSTANCE", hostInstanceType: "mq.t3.micro" },
-  gitops: { repositoryUrl, targetRevision: "main" },
+  gitops: { repositoryUrl, targetRevision: "main", credentialsVersion: 1 },
 };
 
 export const staging: EnvironmentConfig = {
@@ -67,7 +67,7 @@ export const staging: EnvironmentConfig = {
     backupRetentionDays: 7,
   },
   messaging: { deploymentMode: "SINGLE_INSTANCE", hostInstanceType: "mq.m5.large" },
-  gitops: { repositoryUrl, targetRevision: "main" },
+  gitops: { repositoryUrl, targetRevision: "main", credentialsVersion: 1 },
 };
 
 export const production: EnvironmentConfig = {
@@ -103,7 +103,7 @@ export const production: EnvironmentConfig = {
     backupRetentionDays: 30,
   },
   messaging: { deploymentMode: "CLUSTER_MULTI_AZ", hostInstanceType: "mq.m5.large" },
-  gitops: { repositoryUrl, targetRevision: "main" },
+  gitops: { repositoryUrl, targetRevision: "main", credentialsVersion: 1 },
 };
 
 export const environments: EnvironmentConfig[] = [dev, staging, production];

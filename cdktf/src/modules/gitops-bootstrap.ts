@@ -16,7 +16,8 @@ export interface GitopsBootstrapInputs {
   external_secrets_service_account?: { namespace?: string; name?: string };
   database: { host: string; port: number; name: string; secret_arn: string };
   rabbitmq: { endpoint: string; secret_arn: string };
-  secret_kms_key_arns: string[];
+  credentials_version?: number;
+  signing_key_id?: string;
   extra_cluster_annotations?: Record<string, string>;
   tags?: Record<string, string>;
 }
@@ -28,5 +29,9 @@ export class GitopsBootstrapModule extends LocalModule<GitopsBootstrapInputs> {
 
   get externalSecretsRoleArn(): string {
     return this.getString("external_secrets_role_arn");
+  }
+
+  get secretsKmsKeyArn(): string {
+    return this.getString("secrets_kms_key_arn");
   }
 }

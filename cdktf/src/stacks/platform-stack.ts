@@ -16,7 +16,8 @@ export interface PlatformDependencies {
 }
 
 /**
- * Argo CD and the root application. The Kubernetes and Helm providers read the cluster's address
+ * Argo CD, the root application, and the hand-over to gitops/: the cluster facts on Argo CD's
+ * cluster Secret, the `parley/<environment>/*` secrets External Secrets reads and its IRSA role. The Kubernetes and Helm providers read the cluster's address
  * from the cluster stack's state and fetch a token with `aws eks get-token` when they run, so
  * nothing here needs a cluster at synth time and the stack plans as soon as the cluster stack
  * has been applied.
@@ -57,7 +58,7 @@ export class PlatformStack extends ParleyStack {
         secret_arn: postgres.masterUserSecretArn,
       },
       rabbitmq: { endpoint: rabbitmq.amqpEndpoint, secret_arn: rabbitmq.credentialsSecretArn },
-      secret_kms_key_arns: [postgres.kmsKeyArn, rabbitmq.credentialsKmsKeyArn],
+      credentials_version: environment.gitops.credentialsVersion,
       tags: this.tags,
     });
   }

@@ -22,8 +22,9 @@ export interface K8sObject {
   [field: string]: any;
 }
 
-export const ENVIRONMENTS = ["local", "staging", "production"] as const;
-export const CLOUD_ENVIRONMENTS = ["staging", "production"] as const;
+/** The cloud environments are cdktf/'s (dev, staging, production); local is Tilt's kind cluster. */
+export const ENVIRONMENTS = ["local", "dev", "staging", "production"] as const;
+export const CLOUD_ENVIRONMENTS = ["dev", "staging", "production"] as const;
 export const overlayDir = (environment: string) => `gitops/overlays/${environment}`;
 
 export function parseYamlStream(text: string): K8sObject[] {

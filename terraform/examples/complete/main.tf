@@ -4,6 +4,14 @@
 locals {
   name       = "parley-${var.environment}"
   production = var.environment == "production"
+
+  # The same VPCs as cdktf/src/config/environments.ts: gitops/overlays/<environment> allows the
+  # services to reach PostgreSQL and RabbitMQ in exactly this CIDR (a test compares them).
+  vpc_cidrs = {
+    dev        = "10.10.0.0/16"
+    staging    = "10.20.0.0/16"
+    production = "10.30.0.0/16"
+  }
 }
 
 provider "aws" {
@@ -26,7 +34,7 @@ module "network" {
   source = "../../modules/network"
 
   name               = local.name
-  cidr_block         = var.cidr_block
+  cidr_block         = coalesce(var.cidr_block, local.vpc_cidrs[var.environment])
   availability_zones = slice(data.aws_availability_zones.available.names, 0, 3)
   single_nat_gateway = !local.production
   cluster_name       = local.name
@@ -121,6 +129,4 @@ module "gitops_bootstrap" {
     endpoint   = module.rabbitmq.amqp_endpoint
     secret_arn = module.rabbitmq.credentials_secret_arn
   }
-
-  secret_kms_key_arns = [module.postgres.kms_key_arn, module.rabbitmq.credentials_kms_key_arn]
 }

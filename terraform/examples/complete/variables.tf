@@ -15,12 +15,13 @@ variable "region" {
 }
 
 variable "cidr_block" {
-  description = "IPv4 /16 of the environment's VPC."
+  description = "IPv4 /16 of the environment's VPC. Null means the environment's CIDR in main.tf, which the environment's overlay under gitops/ allows the services to reach the database and broker in."
   type        = string
-  default     = "10.40.0.0/16"
+  default     = null
 }
 
 variable "repository_url" {
-  description = "HTTPS URL of the Git repository holding gitops/."
+  description = "HTTPS URL of the Git repository holding gitops/ (your fork, when you run your own copy)."
   type        = string
+  default     = "https://github.com/parley-messaging/parley.git"
 }

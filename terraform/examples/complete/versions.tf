@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.10.0, < 2.0.0"
+  required_version = ">= 1.11.0, < 2.0.0"
 
   required_providers {
     aws = {
@@ -17,6 +17,10 @@ terraform {
     random = {
       source  = "hashicorp/random"
       version = "~> 3.7"
+    }
+    tls = {
+      source  = "hashicorp/tls"
+      version = "~> 4.1"
     }
   }
 

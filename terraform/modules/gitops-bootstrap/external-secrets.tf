@@ -1,5 +1,5 @@
-# IRSA role of the External Secrets Operator: it may read exactly the platform's secrets and
-# decrypt them only through Secrets Manager.
+# IRSA role of the External Secrets Operator: it may read exactly the secrets of secrets.tf and
+# decrypt them, with their one key, only through Secrets Manager.
 data "aws_iam_policy_document" "external_secrets_assume" {
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -34,13 +34,13 @@ data "aws_iam_policy_document" "external_secrets_read" {
   statement {
     sid       = "ReadPlatformSecrets"
     actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    resources = [var.database.secret_arn, var.rabbitmq.secret_arn]
+    resources = values(aws_secretsmanager_secret.platform)[*].arn
   }
 
   statement {
     sid       = "DecryptThroughSecretsManager"
     actions   = ["kms:Decrypt"]
-    resources = var.secret_kms_key_arns
+    resources = [aws_kms_key.secrets.arn]
 
     condition {
       test     = "StringEquals"

@@ -5,20 +5,21 @@ locals {
   root_app_name     = "parley-${var.environment}"
   in_cluster_server = "https://kubernetes.default.svc"
 
-  # The contract with gitops/: ApplicationSets read these from the cluster generator's
-  # metadata.annotations. Documented in README.md; renaming a key breaks the GitOps side.
-  cluster_facts = merge(var.extra_cluster_annotations, {
+  # The contract with gitops/: the ApplicationSets in gitops/platform/apps/secrets.yaml read exactly
+  # these annotations of the in-cluster cluster Secret, through the clusters generator
+  # (`{{ index .metadata.annotations "parley.dev/aws-region" }}`). Renaming a key breaks the GitOps
+  # side; cdktf/test/gitops-handover.test.ts compares both sides.
+  cluster_facts = {
     "parley.dev/environment"               = var.environment
     "parley.dev/aws-region"                = data.aws_region.current.region
-    "parley.dev/cluster-name"              = var.cluster_name
-    "parley.dev/database-host"             = var.database.host
-    "parley.dev/database-port"             = tostring(var.database.port)
-    "parley.dev/database-name"             = var.database.name
-    "parley.dev/database-secret-arn"       = var.database.secret_arn
-    "parley.dev/rabbitmq-endpoint"         = var.rabbitmq.endpoint
-    "parley.dev/rabbitmq-secret-arn"       = var.rabbitmq.secret_arn
     "parley.dev/external-secrets-role-arn" = aws_iam_role.external_secrets.arn
-  })
+  }
+
+  # The clusters generator of those ApplicationSets selects the Secret by the first label.
+  cluster_secret_labels = {
+    "argocd.argoproj.io/secret-type" = "cluster"
+    "parley.dev/environment"         = var.environment
+  }
 }
 
 resource "kubernetes_namespace_v1" "argocd" {
@@ -31,6 +32,8 @@ resource "kubernetes_namespace_v1" "argocd" {
   }
 }
 
+# The chart values live in argocd-values.yaml, which also holds the health check that makes sync
+# waves wait for child Applications (gitops/README.md, "Argo CD").
 resource "helm_release" "argocd" {
   name       = "argocd"
   repository = "https://argoproj.github.io/argo-helm"
@@ -40,25 +43,17 @@ resource "helm_release" "argocd" {
   timeout    = 900
   wait       = true
 
-  values = [yamlencode({
-    dex = { enabled = false }
-    configs = {
-      params = { "server.insecure" = false }
-    }
-  })]
+  values = [file("${path.module}/argocd-values.yaml")]
 }
 
 # Declaring the in-cluster destination as a cluster secret lets it carry the facts as
-# annotations.
+# annotations. The facts win over extra_cluster_annotations of the same name.
 resource "kubernetes_secret_v1" "in_cluster" {
   metadata {
-    name      = "cluster-in-cluster"
-    namespace = kubernetes_namespace_v1.argocd.metadata[0].name
-    labels = {
-      "argocd.argoproj.io/secret-type" = "cluster"
-      "parley.dev/environment"         = var.environment
-    }
-    annotations = local.cluster_facts
+    name        = "cluster-in-cluster"
+    namespace   = kubernetes_namespace_v1.argocd.metadata[0].name
+    labels      = local.cluster_secret_labels
+    annotations = merge(var.extra_cluster_annotations, local.cluster_facts)
   }
 
   data = {
@@ -100,5 +95,11 @@ resource "helm_release" "root_application" {
     }
   })]
 
-  depends_on = [helm_release.argocd, kubernetes_secret_v1.in_cluster]
+  # The secrets exist before Argo CD syncs the ExternalSecrets that read them.
+  depends_on = [
+    helm_release.argocd,
+    kubernetes_secret_v1.in_cluster,
+    aws_secretsmanager_secret_version.platform,
+    aws_iam_role_policy.external_secrets,
+  ]
 }

@@ -22,3 +22,18 @@ output "cluster_facts" {
   description = "Facts handed to Argo CD as annotations of the in-cluster cluster secret."
   value       = local.cluster_facts
 }
+
+output "secret_arns" {
+  description = "ARNs of the secrets External Secrets reads, by name (`database`, `rabbitmq`, `jwt_signing_keys`, `grafana_admin`); the values are never in the state."
+  value       = { for name, secret in aws_secretsmanager_secret.platform : name => secret.arn }
+}
+
+output "secret_names" {
+  description = "Secrets Manager names of those secrets, `parley/<environment>/<name>`, as gitops/ reads them."
+  value       = local.secret_names
+}
+
+output "secrets_kms_key_arn" {
+  description = "KMS key of those secrets."
+  value       = aws_kms_key.secrets.arn
+}

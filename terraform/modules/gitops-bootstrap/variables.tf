@@ -83,7 +83,7 @@ variable "external_secrets_service_account" {
 }
 
 variable "database" {
-  description = "PostgreSQL facts handed to Argo CD (postgres module outputs)."
+  description = "PostgreSQL the services use (postgres module outputs). `secret_arn` is the RDS-managed master secret (JSON `username`, `password`), copied into `parley/<environment>/database`."
   type = object({
     host       = string
     port       = number
@@ -93,20 +93,37 @@ variable "database" {
 }
 
 variable "rabbitmq" {
-  description = "RabbitMQ facts handed to Argo CD (rabbitmq module outputs)."
+  description = "RabbitMQ the services use (rabbitmq module outputs): `endpoint` is `amqps://<host>:5671`, `secret_arn` a secret with JSON `username` and `password`, copied into `parley/<environment>/rabbitmq`."
   type = object({
     endpoint   = string
     secret_arn = string
   })
-}
-
-variable "secret_kms_key_arns" {
-  description = "KMS keys of the secrets External Secrets reads; its role may decrypt with them through Secrets Manager only."
-  type        = list(string)
 
   validation {
-    condition     = length(var.secret_kms_key_arns) > 0
-    error_message = "secret_kms_key_arns must name the keys of the database and broker secrets."
+    condition     = can(regex("^amqps://[^:/]+:5671$", var.rabbitmq.endpoint))
+    error_message = "rabbitmq.endpoint must be amqps://<host>:5671: the services speak AMQP over TLS only."
+  }
+}
+
+variable "credentials_version" {
+  description = "Version of the database and broker credentials copied into `parley/<environment>/{database,rabbitmq}`. The copy is written once per value: raise it to copy the current credentials again, e.g. after RDS rotated the master password."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.credentials_version >= 1 && floor(var.credentials_version) == var.credentials_version
+    error_message = "credentials_version must be a whole number of at least 1."
+  }
+}
+
+variable "signing_key_id" {
+  description = "Key id (`kid`) of the first access-token signing key, generated into `parley/<environment>/jwt-signing-keys` as `<kid>.pem`. Auth signs with the name that sorts last, so later keys need later names (e.g. dates)."
+  type        = string
+  default     = "0000-initial"
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z][0-9A-Za-z._-]{0,62}$", var.signing_key_id))
+    error_message = "signing_key_id must be 1-63 letters, digits, dots, underscores or hyphens (a Kubernetes Secret key without .pem)."
   }
 }
 

@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.10.0, < 2.0.0"
+  # 1.11 for the write-only secret_string_wo that keeps the secrets out of the state.
+  required_version = ">= 1.11.0, < 2.0.0"
 
   required_providers {
     aws = {
@@ -13,6 +14,14 @@ terraform {
     kubernetes = {
       source  = "hashicorp/kubernetes"
       version = "~> 2.38"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.7"
+    }
+    tls = {
+      source  = "hashicorp/tls"
+      version = "~> 4.1"
     }
   }
 }

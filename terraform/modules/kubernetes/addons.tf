@@ -6,6 +6,10 @@ resource "aws_eks_addon" "vpc_cni" {
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
+  # gitops/ denies all traffic in the parley namespace by default and allows each flow with a
+  # NetworkPolicy; the VPC CNI enforces NetworkPolicies only with its network policy agent on.
+  configuration_values = jsonencode({ enableNetworkPolicy = "true" })
+
   tags = var.tags
 }
 
@@ -31,6 +35,22 @@ resource "aws_eks_addon" "pod_identity_agent" {
 resource "aws_eks_addon" "coredns" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = var.tags
+
+  depends_on = [aws_eks_node_group.this]
+}
+
+# Persistent volumes: the EBS CSI driver (EKS no longer provisions EBS volumes without it) with a
+# default StorageClass (gp3), because the charts gitops/ installs (Tempo, Loki) claim volumes without
+# naming a class. Without it their claims stay Pending, and the sync waves never pass them.
+resource "aws_eks_addon" "ebs_csi" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "aws-ebs-csi-driver"
+  service_account_role_arn    = aws_iam_role.ebs_csi.arn
+  configuration_values        = jsonencode({ defaultStorageClass = { enabled = true } })
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
