@@ -17,20 +17,8 @@ const documented = documentedVariables(readFileSync(path.join(repoRoot, "README.
 
 // Set by the manifests only to build OTEL_RESOURCE_ATTRIBUTES from the pod's facts.
 const HELPERS = ["DEPLOYMENT_ENVIRONMENT", "K8S_NAMESPACE", "K8S_POD_NAME"];
-// Variables of the services' contract that the README's Configuration table does not list yet: the
-// gRPC targets of messaging and notification, the broker URL and AMQP_NAMESPACE (the exchange and
-// queue prefix, default `parley`). The lead adds them to the table; then only HELPERS stays here.
-const NOT_YET_IN_TABLE = {
-  gateway: ["MESSAGING_GRPC_URL", "NOTIFICATION_GRPC_URL"],
-  auth: ["AMQP_URL", "AMQP_NAMESPACE"],
-  messaging: ["AMQP_URL", "AMQP_NAMESPACE"],
-  notification: ["AMQP_URL", "AMQP_NAMESPACE", "MESSAGING_GRPC_URL"],
-};
 const CONTRACT = Object.fromEntries(
-  Object.entries(NOT_YET_IN_TABLE).map(([service, names]) => [
-    service,
-    [...HELPERS, ...names.filter((name) => !documented.some((v) => v.name === name))],
-  ]),
+  ["gateway", "auth", "messaging", "notification"].map((service) => [service, HELPERS]),
 );
 
 const localSecretKeys = Object.fromEntries(buildSecrets().map((s) => [s.name, Object.keys(s.data)]));

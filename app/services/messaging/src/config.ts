@@ -1,4 +1,4 @@
-import { commonVariables, databaseVariables, env } from "@parley/config";
+import { brokerVariables, commonVariables, databaseVariables, env } from "@parley/config";
 import type { z } from "zod";
 
 /** The messaging service's environment variables (documented in the root README). */
@@ -6,8 +6,7 @@ export const messagingConfigShape = {
   ...commonVariables,
   ...databaseVariables("messaging"),
   GRPC_PORT: env.port(50051),
-  AMQP_URL: env.url(["amqp", "amqps"]),
-  AMQP_NAMESPACE: env.name("parley"),
+  ...brokerVariables,
   AUTH_GRPC_URL: env.address(),
   GRPC_DEADLINE_MS: env.integer(100, 60_000, 5000),
 };
