@@ -28,6 +28,11 @@ export interface ConsumerOptions<Result> {
   retryDelaysMs?: number[];
   /** Metrics hook, called once per delivery. */
   onOutcome?(event: ReceivedEvent | undefined, outcome: Outcome): void;
+  /**
+   * Events with the same key are handled one after another, in delivery order (e.g. the messages
+   * of one conversation); events with different keys run concurrently, up to `prefetch`.
+   */
+  orderingKey?(event: ReceivedEvent): string;
   /** Wraps the handling of one delivery (tracing hook). */
   aroundDelivery?(message: ConsumeMessage, handle: () => Promise<Outcome>): Promise<Outcome>;
 }
@@ -79,6 +84,7 @@ export function startEventConsumer<Result>(options: ConsumerOptions<Result>): Ev
   const { prefetch = 32, maxAttempts = 5, retryDelaysMs = [200, 1000, 5000, 15_000] } = options;
   const queue = names.consumerQueue(consumer);
   const inFlight = new Set<Promise<void>>();
+  const lastOfKey = new Map<string, Promise<void>>();
   let consumerTag: string | undefined;
   let stopped = false;
 
@@ -138,13 +144,21 @@ export function startEventConsumer<Result>(options: ConsumerOptions<Result>): Ev
       const { consumerTag: tag } = await channel.consume(queue, (message) => {
         if (!message) return;
         const handle = () => process(channel, message);
-        const work = (options.aroundDelivery ? options.aroundDelivery(message, handle) : handle())
+        const event = options.orderingKey ? decodeEvent(message) : undefined;
+        const key = event && options.orderingKey!(event);
+        const previous = key === undefined ? undefined : lastOfKey.get(key);
+        const work = (previous ?? Promise.resolve())
+          .then(() => (options.aroundDelivery ? options.aroundDelivery(message, handle) : handle()))
           .then((outcome) => options.onOutcome?.(decodeEvent(message), outcome))
           .catch((error: unknown) =>
             logger.warn({ err: error, queue }, "delivery not settled; the broker will redeliver it"),
           )
-          .finally(() => inFlight.delete(work));
+          .finally(() => {
+            inFlight.delete(work);
+            if (key !== undefined && lastOfKey.get(key) === work) lastOfKey.delete(key);
+          });
         inFlight.add(work);
+        if (key !== undefined) lastOfKey.set(key, work);
       });
       consumerTag = tag;
     },

@@ -86,6 +86,9 @@ export async function startNotification(
     prefetch: config.CONSUMER_PREFETCH,
     maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
     logger,
+    // A conversation's messages are notified in the order they were sent.
+    orderingKey: (event) =>
+      event.type === "message.sent" ? event.payload.conversationId : event.payload.userId,
     handle: (event, manager) => recordNotifications(store, event, manager),
     afterCommit: (_event, created) => {
       for (const record of created) hub.publish(record.userId, toProto(record));
