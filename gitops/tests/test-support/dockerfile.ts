@@ -75,7 +75,8 @@ export function dockerfileProblems(text: string): string[] {
           .split(/\s+/)
           .filter((a) => !a.startsWith("--"))
           .slice(0, -1);
-        for (const p of paths.filter((p) => SECRET_PATH.test(p)))
+        // A URL is fetched at build time (public material such as a CA bundle), not copied from a machine.
+        for (const p of paths.filter((p) => SECRET_PATH.test(p) && !/^https:\/\//.test(p)))
           problems.push(`${keyword} ${p} may copy a secret`);
       }
       if ((keyword === "ENV" || keyword === "ARG") && SECRET_NAME.test(args.split(/[=\s]/)[0]!))
@@ -99,7 +100,10 @@ export function dockerfileProblems(text: string): string[] {
   return problems;
 }
 
-/** COPY sources from the build context that the .dockerignore keeps out (the build would fail). */
+/**
+ * COPY/ADD sources from the build context that the .dockerignore keeps out (the build would fail).
+ * ADD of a URL fetches it at build time and does not read the context.
+ */
 export function ignoredCopySources(dockerfile: string, dockerignore: string): string[] {
   const allowed = dockerignore
     .split("\n")
@@ -115,5 +119,6 @@ export function ignoredCopySources(dockerfile: string, dockerignore: string): st
         .filter((a) => !a.startsWith("--"))
         .slice(0, -1),
     )
+    .filter((source) => !/^https:\/\//.test(source))
     .filter((source) => !allowed.some((a) => source === a || source.startsWith(`${a}/`)));
 }
