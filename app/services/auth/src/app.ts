@@ -1,7 +1,7 @@
 import { createAccessTokenVerifier } from "@parley/access-token";
 import { createAdminServer } from "@parley/admin-http";
 import { authV1 } from "@parley/contracts";
-import { openDatabase } from "@parley/database";
+import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { brokerConnected, createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
 import { createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
@@ -21,31 +21,16 @@ export interface RunningAuth extends Stoppable {
   adminPort: number;
 }
 
-const openAuthDatabase = (config: AuthConfig, logger: Logger) =>
-  openDatabase({
-    url: config.DATABASE_URL,
-    schema: config.DATABASE_SCHEMA,
-    poolSize: config.DATABASE_POOL_SIZE,
-    migrations: authMigrations,
-    applicationName: "parley-auth",
-    logger,
-  });
+const schema = { migrations: authMigrations, applicationName: "parley-auth" };
 
 /** `node dist/main.js migrate`: applies pending migrations and returns. */
-export async function migrateAuth(config: AuthConfig, logger: Logger): Promise<void> {
-  const db = await openAuthDatabase(config, logger);
-  try {
-    await db.migrate();
-  } finally {
-    await db.close();
-  }
-}
+export const migrateAuth = (config: AuthConfig, logger: Logger) =>
+  migrateServiceDatabase(config, schema, logger);
 
 /** Starts the auth service: database, keys, gRPC server, admin endpoints. */
 export async function startAuth(config: AuthConfig, logger: Logger): Promise<RunningAuth> {
   const keys = await loadSigningKeys(config.AUTH_SIGNING_KEYS_DIR);
-  const db = await openAuthDatabase(config, logger);
-  if (config.DATABASE_MIGRATE_ON_START) await db.migrate();
+  const db = await openServiceDatabase(config, schema, logger);
 
   const broker = createBrokerConnection({ url: config.AMQP_URL, clientName: "parley-auth", logger });
   const relay = startOutboxRelay({ db, broker, names: topologyNames(config.AMQP_NAMESPACE), logger });

@@ -1,6 +1,6 @@
 import { createAdminServer } from "@parley/admin-http";
 import { messagingV1 } from "@parley/contracts";
-import { openDatabase } from "@parley/database";
+import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
 import { createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
@@ -18,33 +18,18 @@ export interface RunningMessaging extends Stoppable {
   adminPort: number;
 }
 
-const openMessagingDatabase = (config: MessagingConfig, logger: Logger) =>
-  openDatabase({
-    url: config.DATABASE_URL,
-    schema: config.DATABASE_SCHEMA,
-    poolSize: config.DATABASE_POOL_SIZE,
-    migrations: messagingMigrations,
-    applicationName: "parley-messaging",
-    logger,
-  });
+const schema = { migrations: messagingMigrations, applicationName: "parley-messaging" };
 
 /** `node dist/main.js migrate`: applies pending migrations and returns. */
-export async function migrateMessaging(config: MessagingConfig, logger: Logger): Promise<void> {
-  const db = await openMessagingDatabase(config, logger);
-  try {
-    await db.migrate();
-  } finally {
-    await db.close();
-  }
-}
+export const migrateMessaging = (config: MessagingConfig, logger: Logger) =>
+  migrateServiceDatabase(config, schema, logger);
 
 /**
  * Starts the messaging service: database, auth client, outbox relay, gRPC server, admin
  * endpoints. The broker is not waited for: sends go to the outbox and the relay catches up.
  */
 export async function startMessaging(config: MessagingConfig, logger: Logger): Promise<RunningMessaging> {
-  const db = await openMessagingDatabase(config, logger);
-  if (config.DATABASE_MIGRATE_ON_START) await db.migrate();
+  const db = await openServiceDatabase(config, schema, logger);
 
   const auth = connectAuthService({
     address: config.AUTH_GRPC_URL,

@@ -1,6 +1,6 @@
 import { createAdminServer } from "@parley/admin-http";
 import { notificationV1 } from "@parley/contracts";
-import { openDatabase } from "@parley/database";
+import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import {
   brokerConnected,
   createBrokerConnection,
@@ -26,25 +26,11 @@ export interface RunningNotification extends Stoppable {
   adminPort: number;
 }
 
-const openNotificationDatabase = (config: NotificationConfig, logger: Logger) =>
-  openDatabase({
-    url: config.DATABASE_URL,
-    schema: config.DATABASE_SCHEMA,
-    poolSize: config.DATABASE_POOL_SIZE,
-    migrations: notificationMigrations,
-    applicationName: "parley-notification",
-    logger,
-  });
+const schema = { migrations: notificationMigrations, applicationName: "parley-notification" };
 
 /** `node dist/main.js migrate`: applies pending migrations and returns. */
-export async function migrateNotification(config: NotificationConfig, logger: Logger): Promise<void> {
-  const db = await openNotificationDatabase(config, logger);
-  try {
-    await db.migrate();
-  } finally {
-    await db.close();
-  }
-}
+export const migrateNotification = (config: NotificationConfig, logger: Logger) =>
+  migrateServiceDatabase(config, schema, logger);
 
 /** Starts the notification service: event consumer, live fan-out, gRPC server, admin endpoints. */
 export async function startNotification(
@@ -52,8 +38,7 @@ export async function startNotification(
   logger: Logger,
 ): Promise<RunningNotification> {
   const timeoutMs = config.GRPC_DEADLINE_MS;
-  const db = await openNotificationDatabase(config, logger);
-  if (config.DATABASE_MIGRATE_ON_START) await db.migrate();
+  const db = await openServiceDatabase(config, schema, logger);
   const names = topologyNames(config.AMQP_NAMESPACE);
   const broker = createBrokerConnection({ url: config.AMQP_URL, clientName: "parley-notification", logger });
   const auth = createAuthClient(config.AUTH_GRPC_URL);
