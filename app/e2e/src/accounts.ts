@@ -25,11 +25,12 @@ export async function sendMessage(
   conversationId: string,
   body: string,
   key: string = randomUUID(),
+  headers: Record<string, string> = {},
 ) {
   const response = await api.request("post", `/v1/conversations/${conversationId}/messages`, {
     token: from.token,
     body: { body },
-    headers: { "idempotency-key": key },
+    headers: { "idempotency-key": key, ...headers },
     template: "/v1/conversations/{conversationId}/messages",
   });
   return { status: response.status, id: (response.body as { id?: string }).id, response };

@@ -1,13 +1,14 @@
 import { createLogger } from "@parley/logger";
-import { createMetricsRegistry } from "@parley/metrics";
+import { initMetrics } from "@parley/metrics";
 import { createAdminServer } from "./admin-server";
 
 const logger = createLogger({ service: "test", level: "silent" });
 
+initMetrics("test");
+
 describe("admin server", () => {
   let dependencyUp = true;
   const admin = createAdminServer({
-    registry: createMetricsRegistry(),
     checks: [
       { name: "database", check: async () => (dependencyUp ? "ok" : Promise.reject(new Error("down"))) },
       { name: "always", check: async () => undefined },
@@ -47,7 +48,7 @@ describe("admin server", () => {
   it("when asked for /metrics, then it serves the Prometheus text format with runtime metrics", async () => {
     const response = await fetch(`${base}/metrics`);
     expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toContain("text/plain");
+    expect(response.headers.get("content-type")).toContain("application/openmetrics-text");
     expect(await response.text()).toContain("process_cpu_user_seconds_total");
   });
 

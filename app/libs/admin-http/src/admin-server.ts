@@ -1,6 +1,6 @@
 import { type Server, createServer } from "node:http";
 import type { Logger } from "@parley/logger";
-import type { Registry } from "prom-client";
+import { registry } from "@parley/metrics";
 
 /** A named check of a real dependency (database, broker, upstream service); rejects when not ready. */
 export interface ReadinessCheck {
@@ -14,7 +14,6 @@ export interface ReadinessCheck {
 }
 
 export interface AdminServerOptions {
-  registry: Registry;
   checks: ReadinessCheck[];
   logger: Logger;
   checkTimeoutMs?: number;
@@ -37,10 +36,10 @@ function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
 
 /**
  * `/healthz` (the process is alive), `/readyz` (its dependencies answer) and `/metrics`
- * (Prometheus) on a port that is never exposed publicly.
+ * (Prometheus, in OpenMetrics format so histograms carry trace-id exemplars) on a port that is
+ * never exposed publicly.
  */
 export function createAdminServer({
-  registry,
   checks,
   logger,
   checkTimeoutMs = 2000,

@@ -1,4 +1,5 @@
 import type { Logger } from "@parley/logger";
+import { connectionPoolGauges } from "@parley/metrics";
 import { DataSource, type EntityManager, type MixedList } from "typeorm";
 
 export interface DatabaseOptions {
@@ -67,6 +68,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<ServiceDat
     },
   });
   await dataSource.initialize();
+  const pool = (
+    dataSource.driver as unknown as {
+      master: { totalCount: number; idleCount: number; waitingCount: number };
+    }
+  ).master;
+  connectionPoolGauges(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
 
   return {
     dataSource,

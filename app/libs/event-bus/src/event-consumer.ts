@@ -1,6 +1,7 @@
 import type { EntityManager, MigrationInterface, QueryRunner, ServiceDatabase } from "@parley/database";
 import { isTransientError } from "@parley/errors";
 import type { Logger } from "@parley/logger";
+import { eventConsumerMetrics } from "@parley/metrics";
 import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { BrokerConnection } from "./broker-connection";
 import { type EventType, type ReceivedEvent, eventCodecs, isEventType } from "./event-types";
@@ -33,8 +34,6 @@ export interface ConsumerOptions<Result> {
    * of one conversation); events with different keys run concurrently, up to `prefetch`.
    */
   orderingKey?(event: ReceivedEvent): string;
-  /** Wraps the handling of one delivery (tracing hook). */
-  aroundDelivery?(message: ConsumeMessage, handle: () => Promise<Outcome>): Promise<Outcome>;
 }
 
 export interface EventConsumer {
@@ -43,6 +42,12 @@ export interface EventConsumer {
 }
 
 const headerOf = (message: ConsumeMessage, name: string): unknown => message.properties.headers?.[name];
+
+/** The event type label of a delivery, before it is decoded. */
+const typeOf = (message: ConsumeMessage): string => {
+  const type = headerOf(message, "event-type");
+  return isEventType(type) ? type : "unreadable";
+};
 
 /** Reads a delivery into an event, or undefined if it is not one we can read (poison). */
 export function decodeEvent(message: ConsumeMessage): ReceivedEvent | undefined {
@@ -83,6 +88,14 @@ export function startEventConsumer<Result>(options: ConsumerOptions<Result>): Ev
   const { broker, db, names, consumer, eventTypes, logger } = options;
   const { prefetch = 32, maxAttempts = 5, retryDelaysMs = [200, 1000, 5000, 15_000] } = options;
   const queue = names.consumerQueue(consumer);
+  const countOutcome = (eventType: string, outcome: Outcome) => {
+    const counters = eventConsumerMetrics();
+    const labels = { consumer, event_type: eventType };
+    if (outcome === "processed" || outcome === "duplicate") counters.acked.inc(labels);
+    if (outcome === "duplicate") counters.duplicates.inc(labels);
+    if (outcome === "retried") counters.retried.inc(labels);
+    if (outcome === "dead-lettered") counters.deadLettered.inc(labels);
+  };
   const inFlight = new Set<Promise<void>>();
   const lastOfKey = new Map<string, Promise<void>>();
   let consumerTag: string | undefined;
@@ -144,12 +157,17 @@ export function startEventConsumer<Result>(options: ConsumerOptions<Result>): Ev
       const { consumerTag: tag } = await channel.consume(queue, (message) => {
         if (!message) return;
         const handle = () => process(channel, message);
+        eventConsumerMetrics().consumed.inc({ consumer, event_type: typeOf(message) });
         const event = options.orderingKey ? decodeEvent(message) : undefined;
         const key = event && options.orderingKey!(event);
         const previous = key === undefined ? undefined : lastOfKey.get(key);
         const work = (previous ?? Promise.resolve())
-          .then(() => (options.aroundDelivery ? options.aroundDelivery(message, handle) : handle()))
-          .then((outcome) => options.onOutcome?.(decodeEvent(message), outcome))
+          .then(() => handle())
+          .then((outcome) => {
+            const decoded = decodeEvent(message);
+            countOutcome(decoded?.type ?? "unreadable", outcome);
+            options.onOutcome?.(decoded, outcome);
+          })
           .catch((error: unknown) =>
             logger.warn({ err: error, queue }, "delivery not settled; the broker will redeliver it"),
           )

@@ -1,5 +1,7 @@
-import type { ServiceDatabase } from "@parley/database";
+import { ROOT_CONTEXT, context, propagation } from "@opentelemetry/api";
+import { type ServiceDatabase, queryIn } from "@parley/database";
 import type { Logger } from "@parley/logger";
+import { eventPublisherMetrics, outboxGauges } from "@parley/metrics";
 import type { ConfirmChannel } from "amqplib";
 import type { BrokerConnection } from "./broker-connection";
 import { EVENT_VERSION } from "./event-types";
@@ -16,10 +18,6 @@ export interface RelayOptions {
   pollIntervalMs?: number;
   /** Published rows are deleted after this long. */
   retentionMs?: number;
-  /** Called after every batch with what happened (metrics hook). */
-  onBatch?(result: { published: number; failed: boolean }): void;
-  /** Wraps the publishing of one row (tracing hook); must call `publish`. */
-  aroundPublish?(row: OutboxRow, publish: (headers: Record<string, string>) => void): void;
 }
 
 export interface OutboxRow {
@@ -70,8 +68,9 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
 
   /** Publishes one batch; true when it was full (more may be waiting). */
   async function publishBatch(channel: ConfirmChannel): Promise<boolean> {
+    const counters = eventPublisherMetrics();
     return db.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
+      const rows = await queryIn(manager)<OutboxRow>(
         `SELECT id, event_id, event_type, payload, trace_headers, occurred_at
            FROM outbox WHERE published_at IS NULL
           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -79,7 +78,9 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
       );
       if (rows.length === 0) return false;
       for (const row of rows) {
-        const publish = (traceHeaders: Record<string, string>) =>
+        // Published in the trace of the request that wrote the row: the amqplib instrumentation
+        // opens the PRODUCER span under it and puts that span's context in the message headers.
+        context.with(propagation.extract(ROOT_CONTEXT, row.trace_headers), () =>
           channel.publish(names.events, row.event_type, row.payload, {
             persistent: true,
             messageId: row.event_id,
@@ -91,17 +92,21 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
               "event-type": row.event_type,
               "event-version": EVENT_VERSION,
               "occurred-at": row.occurred_at.toISOString(),
-              ...traceHeaders,
             },
-          });
-        if (options.aroundPublish) options.aroundPublish(row, publish);
-        else publish(row.trace_headers);
+          }),
+        );
+        counters.published.inc({ event_type: row.event_type });
       }
-      await channel.waitForConfirms();
+      try {
+        await channel.waitForConfirms();
+      } catch (error) {
+        for (const row of rows) counters.nacked.inc({ event_type: row.event_type });
+        throw error;
+      }
+      for (const row of rows) counters.confirmed.inc({ event_type: row.event_type });
       await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map((r) => r.id),
       ]);
-      options.onBatch?.({ published: rows.length, failed: false });
       return rows.length === batchSize;
     });
   }
@@ -129,7 +134,6 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
         await cleanup();
         failureDelayMs = pollIntervalMs;
       } catch (error) {
-        options.onBatch?.({ published: 0, failed: true });
         logger.warn({ err: error, retryInMs: failureDelayMs }, "outbox relay could not publish; will retry");
         delay = failureDelayMs;
         failureDelayMs = Math.min(failureDelayMs * 2, 10_000);
@@ -147,7 +151,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
 
   schedule(0);
 
-  return {
+  const relay: OutboxRelay = {
     wake() {
       wakeRequested = true;
       if (timer) {
@@ -169,4 +173,6 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
       await running;
     },
   };
+  outboxGauges(() => relay.backlog());
+  return relay;
 }

@@ -8,7 +8,10 @@ import {
   credentials,
   Metadata,
   type ServiceError,
+  status,
 } from "@grpc/grpc-js";
+import { grpcClientMetrics } from "@parley/metrics";
+import { recordCall } from "./call-metrics";
 import { fromGrpcError } from "./status-mapping";
 
 type ClientConstructor<C extends Client> = new (
@@ -50,6 +53,7 @@ export function createClient<C extends Client>(
         },
       ]
     : [];
+  grpcClientMetrics(); // exposes the families from the start, before the first call completes
   return new Constructor(address, credentials.createInsecure(), {
     "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }], methodConfig }),
     "grpc.keepalive_time_ms": 30_000,
@@ -93,14 +97,20 @@ export function callUnary<C extends Client, K extends UnaryMethodName<C>>(
   request: RequestOf<C[K]>,
   settings: CallSettings = {},
 ): Promise<ResponseOf<C[K]>> {
-  const fn = client[method] as unknown as UnaryMethod<RequestOf<C[K]>, ResponseOf<C[K]>>;
+  // grpc-js gives each generated method its path (`/package.Service/Method`), used as metric labels.
+  const fn = client[method] as unknown as UnaryMethod<RequestOf<C[K]>, ResponseOf<C[K]>> & { path?: string };
+  const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     fn.call(
       client,
       request,
       settings.metadata ?? new Metadata(),
       { deadline: deadlineOf(settings) },
-      (error, response) => (error ? reject(fromGrpcError(error)) : resolve(response)),
+      (error, response) => {
+        recordCall("client", fn.path ?? `/unknown/${String(method)}`, error?.code ?? status.OK, started);
+        if (error) reject(fromGrpcError(error));
+        else resolve(response);
+      },
     );
   });
 }

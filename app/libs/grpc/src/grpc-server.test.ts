@@ -198,7 +198,7 @@ describe("gRPC server and client helpers", () => {
             markAllNotificationsRead: notImplemented,
             getPresence: notImplemented,
             subscribe: async (_request, { write, signal }) => {
-              await write({ event: { $case: "heartbeat", value: { sentAt: new Date() } } });
+              await write({ event: { $case: "heartbeat", value: { sentAt: new Date() } }, traceContext: {} });
               await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
             },
           },

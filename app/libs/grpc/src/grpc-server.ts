@@ -4,6 +4,7 @@ import { loadFileDescriptorSetFromBuffer } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import { descriptorSetPath } from "@parley/contracts";
 import type { Logger } from "@parley/logger";
+import { grpcServerMetrics } from "@parley/metrics";
 import { HealthImplementation } from "grpc-health-check";
 import { type Handlers, type OpenCalls, implementService } from "./service-handlers";
 
@@ -40,6 +41,7 @@ export function createGrpcServer(services: ServiceRegistration[], logger: Logger
     "grpc.keepalive_permit_without_calls": 1,
   });
   const openCalls: OpenCalls = new Set();
+  grpcServerMetrics(); // exposes the families from the start, before the first call completes
   const health = new HealthImplementation({ "": "NOT_SERVING" });
   health.addToServer(server);
   const descriptors = loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath));

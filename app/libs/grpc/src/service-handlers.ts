@@ -9,6 +9,7 @@ import type {
   sendUnaryData,
 } from "@grpc/grpc-js";
 import type { Logger } from "@parley/logger";
+import { recordCall } from "./call-metrics";
 import { toGrpcStatus } from "./status-mapping";
 
 /** What a handler knows about the call it serves. */
@@ -59,8 +60,8 @@ function contextOf(call: AnyCall, method: string, logger: Logger, openCalls: Ope
 }
 
 function logCall(logger: Logger, method: string, started: bigint, code: number) {
-  const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-  logger.info({ rpc: method, code, duration_ms: Math.round(durationMs * 100) / 100 }, "grpc call");
+  const seconds = recordCall("server", method, code, started);
+  logger.info({ rpc: method, code, duration_ms: Math.round(seconds * 1e5) / 100 }, "grpc call");
 }
 
 /**

@@ -1,5 +1,7 @@
 import { ConfigError } from "@parley/config";
 import { type Logger, createLogger } from "@parley/logger";
+import { initMetrics } from "@parley/metrics";
+import { shutdownTelemetry } from "@parley/telemetry";
 
 export interface Stoppable {
   /** Stops accepting work, drains what is in flight, releases connections. */
@@ -48,6 +50,7 @@ export function runMain<Config extends { LOG_LEVEL: string }>(options: MainOptio
   }
 
   const logger = createLogger({ service, level: config.LOG_LEVEL });
+  initMetrics(service);
   const die = (kind: string) => (error: unknown) => {
     logger.fatal({ err: error }, kind);
     process.exit(1);
@@ -73,10 +76,13 @@ export function runMain<Config extends { LOG_LEVEL: string }>(options: MainOptio
         logger.error({ stopTimeoutMs }, "graceful shutdown took too long; exiting");
         process.exit(1);
       }, stopTimeoutMs).unref();
-      running.stop().then(() => {
-        logger.info("stopped");
-        process.exit(0);
-      }, die("shutdown failed"));
+      running
+        .stop()
+        .then(() => shutdownTelemetry())
+        .then(() => {
+          logger.info("stopped");
+          process.exit(0);
+        }, die("shutdown failed"));
     };
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));

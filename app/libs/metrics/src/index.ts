@@ -1,1 +1,12 @@
-export { createMetricsRegistry } from "./registry";
+export {
+  connectionPoolGauges,
+  eventConsumerMetrics,
+  eventPublisherMetrics,
+  grpcClientMetrics,
+  grpcServerMetrics,
+  httpServerMetrics,
+  notificationMetrics,
+  outboxGauges,
+  sseStreamsOpen,
+} from "./instruments";
+export { initMetrics, registry, traceExemplar } from "./registry";

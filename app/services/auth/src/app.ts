@@ -6,7 +6,6 @@ import { brokerConnected, createBrokerConnection, startOutboxRelay, topologyName
 import { createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
-import { createMetricsRegistry } from "@parley/metrics";
 import type { AuthConfig } from "./config";
 import { createAuthStore } from "./data-access/auth-store";
 import { authMigrations } from "./data-access/migrations";
@@ -57,7 +56,6 @@ export async function startAuth(config: AuthConfig, logger: Logger): Promise<Run
     logger,
   );
   const admin = createAdminServer({
-    registry: createMetricsRegistry(),
     checks: [
       { name: "database", check: () => db.ping() },
       { name: "broker", check: async () => brokerConnected(broker), critical: false },

@@ -3,7 +3,6 @@ import { createAdminServer } from "@parley/admin-http";
 import { callUnary, healthProbe } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
-import { createMetricsRegistry } from "@parley/metrics";
 import type { GatewayConfig } from "./config";
 import { createHttpApp } from "./entry-points/http/http-server";
 import { buildOpenApiDocument } from "./entry-points/http/openapi";
@@ -68,7 +67,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     notification: healthProbe(config.NOTIFICATION_GRPC_URL),
   };
   const admin = createAdminServer({
-    registry: createMetricsRegistry(),
     checks: Object.entries(probes).map(([name, probe]) => ({
       name,
       check: () => probe.check(),

@@ -5,7 +5,6 @@ import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley
 import { createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
-import { createMetricsRegistry } from "@parley/metrics";
 import type { MessagingConfig } from "./config";
 import { createMessagingStore } from "./data-access/messaging-store";
 import { messagingMigrations } from "./data-access/migrations";
@@ -59,7 +58,6 @@ export async function startMessaging(config: MessagingConfig, logger: Logger): P
   // The database only: while the broker is away sends still succeed (the outbox holds the
   // events), so a broker outage must not take replicas out of rotation.
   const admin = createAdminServer({
-    registry: createMetricsRegistry(),
     checks: [{ name: "database", check: () => db.ping() }],
     logger,
   });

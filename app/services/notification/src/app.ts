@@ -10,7 +10,6 @@ import {
 import { bearerMetadata, callUnary, createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
-import { createMetricsRegistry } from "@parley/metrics";
 import { createAuthClient, createMessagingClient, verifierFromAuth } from "@parley/service-clients";
 import type { NotificationConfig } from "./config";
 import { createLiveHub } from "./data-access/live-hub";
@@ -91,7 +90,6 @@ export async function startNotification(
     logger,
   );
   const admin = createAdminServer({
-    registry: createMetricsRegistry(),
     checks: [
       { name: "database", check: () => db.ping() },
       { name: "broker", check: async () => brokerConnected(broker), critical: false },

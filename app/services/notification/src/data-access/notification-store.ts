@@ -10,9 +10,10 @@ interface NotificationRow {
   occurred_at: Date;
   created_at: Date;
   read_at: Date | null;
+  trace_context: Record<string, string>;
 }
 
-const COLUMNS = "id, user_id, sequence, kind, detail, occurred_at, created_at, read_at";
+const COLUMNS = "id, user_id, sequence, kind, detail, occurred_at, created_at, read_at, trace_context";
 
 const toRecord = (row: NotificationRow): NotificationRecord => ({
   id: row.id,
@@ -22,6 +23,7 @@ const toRecord = (row: NotificationRow): NotificationRecord => ({
   occurredAt: row.occurred_at,
   createdAt: row.created_at,
   readAt: row.read_at,
+  traceContext: row.trace_context,
 });
 
 export interface PresenceRecord {
@@ -37,8 +39,7 @@ export interface NotificationStore {
    */
   insert(
     manager: EntityManager,
-    sourceEventId: string,
-    occurredAt: Date,
+    source: { eventId: string; occurredAt: Date; traceContext: Record<string, string> },
     items: NewNotification[],
   ): Promise<NotificationRecord[]>;
   /** A user's notifications with a sequence above `after`, oldest first. */
@@ -61,7 +62,7 @@ export interface NotificationStore {
 export function createNotificationStore(db: ServiceDatabase): NotificationStore {
   const { query } = db;
   return {
-    async insert(manager, sourceEventId, occurredAt, items) {
+    async insert(manager, source, items) {
       const created: NotificationRecord[] = [];
       const byKind = new Map<string, NewNotification[]>();
       for (const item of [...items].sort((a, b) => a.userId.localeCompare(b.userId))) {
@@ -77,10 +78,17 @@ export function createNotificationStore(db: ServiceDatabase): NotificationStore 
              ON CONFLICT (user_id) DO UPDATE SET last_sequence = notification_cursors.last_sequence + 1
              RETURNING user_id, last_sequence
            )
-           INSERT INTO notifications (id, user_id, sequence, kind, detail, source_event_id, occurred_at)
-           SELECT gen_random_uuid(), user_id, last_sequence, $2, $3, $4, $5 FROM bumped
+           INSERT INTO notifications (id, user_id, sequence, kind, detail, source_event_id, occurred_at, trace_context)
+           SELECT gen_random_uuid(), user_id, last_sequence, $2, $3, $4, $5, $6 FROM bumped
            RETURNING ${COLUMNS}`,
-          [group.map((item) => item.userId), kind, detail, sourceEventId, occurredAt],
+          [
+            group.map((item) => item.userId),
+            kind,
+            detail,
+            source.eventId,
+            source.occurredAt,
+            source.traceContext,
+          ],
         );
         created.push(...rows.map(toRecord));
       }

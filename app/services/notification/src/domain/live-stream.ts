@@ -1,11 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { notificationV1 } from "@parley/contracts";
+import { notificationV1 } from "@parley/contracts";
 import { invalidArgument } from "@parley/errors";
 import type { Logger } from "@parley/logger";
+import { notificationMetrics, traceExemplar } from "@parley/metrics";
+import { currentTraceContext, inSpan } from "@parley/telemetry";
 import type { NotificationDependencies } from "./dependencies";
 import { toProto } from "./to-proto";
 
 const CATCH_UP_BATCH = 500;
+
+const kindLabels: Record<number, string> = {
+  [notificationV1.NotificationKind.NOTIFICATION_KIND_MESSAGE_RECEIVED]: "message_received",
+  [notificationV1.NotificationKind.NOTIFICATION_KIND_WELCOME]: "welcome",
+  [notificationV1.NotificationKind.NOTIFICATION_KIND_NEW_SIGN_IN]: "new_sign_in",
+};
+const kindLabel = (kind: number) => kindLabels[kind] ?? "unknown";
 
 export interface StreamSink {
   write(message: notificationV1.SubscribeResponse): Promise<void>;
@@ -59,14 +68,34 @@ export async function streamNotifications(
     return chain;
   };
 
-  const send = async (notification: notificationV1.Notification) => {
-    await sink.write({ event: { $case: "notification", value: notification } });
-    last = Number(notification.sequence);
-  };
+  /**
+   * Pushes one notification down the stream in a span of the trace that created it: the live
+   * path's active context, or the trace context stored with the notification for replays.
+   */
+  const send = (notification: notificationV1.Notification, storedTraceContext?: Record<string, string>) =>
+    inSpan(
+      "notification push",
+      storedTraceContext,
+      { "parley.notification.sequence": notification.sequence },
+      async () => {
+        await sink.write({
+          event: { $case: "notification", value: notification },
+          traceContext: currentTraceContext(),
+        });
+        last = Number(notification.sequence);
+        if (notification.occurredAt) {
+          notificationMetrics().delivery.observe({
+            labels: { kind: kindLabel(notification.kind) },
+            value: (Date.now() - notification.occurredAt.getTime()) / 1000,
+            exemplarLabels: traceExemplar(),
+          });
+        }
+      },
+    );
   const catchUp = async () => {
     for (;;) {
       const records = await deps.store.after(userId, last, CATCH_UP_BATCH);
-      for (const record of records) await send(toProto(record));
+      for (const record of records) await send(toProto(record), record.traceContext);
       if (records.length < CATCH_UP_BATCH) return;
     }
   };
@@ -80,9 +109,10 @@ export async function streamNotifications(
     });
   });
   await deps.store.openStream(streamId, userId, leaseSeconds);
+  notificationMetrics().streamsOpen.inc();
   const heartbeat = setInterval(() => {
     void step(async () => {
-      await sink.write({ event: { $case: "heartbeat", value: { sentAt: new Date() } } });
+      await sink.write({ event: { $case: "heartbeat", value: { sentAt: new Date() } }, traceContext: {} });
       await deps.store.renewStream(streamId, userId, leaseSeconds);
       await catchUp();
     });
@@ -94,6 +124,7 @@ export async function streamNotifications(
   } finally {
     clearInterval(heartbeat);
     unsubscribe();
+    notificationMetrics().streamsOpen.dec();
     await chain;
     await deps.store
       .closeStream(streamId, userId)

@@ -15,6 +15,8 @@ export interface NotificationRecord {
   occurredAt: Date;
   createdAt: Date;
   readAt: Date | null;
+  /** W3C trace context of the event that created it. */
+  traceContext: Record<string, string>;
 }
 
 /** A notification to create: for whom and what. */

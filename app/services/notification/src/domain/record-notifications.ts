@@ -1,5 +1,6 @@
 import type { EntityManager } from "@parley/database";
 import type { ReceivedEvent } from "@parley/event-bus";
+import { currentTraceContext } from "@parley/telemetry";
 import type { NotificationStore } from "../data-access/notification-store";
 import { type NotificationRecord, notificationsFor } from "./notification";
 
@@ -10,5 +11,10 @@ export function recordNotifications(
   manager: EntityManager,
 ): Promise<NotificationRecord[]> {
   const items = notificationsFor(event);
-  return items.length ? store.insert(manager, event.id, event.occurredAt, items) : Promise.resolve([]);
+  if (items.length === 0) return Promise.resolve([]);
+  return store.insert(
+    manager,
+    { eventId: event.id, occurredAt: event.occurredAt, traceContext: currentTraceContext() },
+    items,
+  );
 }

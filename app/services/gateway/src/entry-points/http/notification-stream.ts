@@ -2,7 +2,9 @@ import type { Request, Response } from "express";
 import type { notificationV1 } from "@parley/contracts";
 import { bearerMetadata, fromGrpcError, openStream } from "@parley/grpc";
 import type { Logger } from "@parley/logger";
+import { sseStreamsOpen } from "@parley/metrics";
 import type { NotificationClient } from "@parley/service-clients";
+import { inSpan } from "@parley/telemetry";
 import { notificationJson } from "../../upstream/to-json";
 import type { Caller } from "./route";
 
@@ -36,6 +38,7 @@ export function relayNotificationStream(
   });
   response.write("retry: 2000\n\n");
 
+  sseStreamsOpen().inc();
   let last = lastEventId;
   let closed = false;
   let upstream:
@@ -53,6 +56,7 @@ export function relayNotificationStream(
     const finish = () => {
       if (closed) return;
       closed = true;
+      sseStreamsOpen().dec();
       clearInterval(heartbeat);
       clearTimeout(retryTimer);
       upstream?.cancel();
@@ -77,8 +81,15 @@ export function relayNotificationStream(
         const sequence = Number(message.event.value.sequence);
         if (sequence <= last) return;
         last = sequence;
-        response.write(
-          `id: ${sequence}\nevent: notification\ndata: ${JSON.stringify(notificationJson(message.event.value))}\n\n`,
+        const json = JSON.stringify(notificationJson(message.event.value));
+        // No instrumentation covers Server-Sent Events: this span joins the message's trace.
+        void inSpan(
+          "sse push",
+          message.traceContext,
+          { "parley.notification.sequence": sequence },
+          async () => {
+            response.write(`id: ${sequence}\nevent: notification\ndata: ${json}\n\n`);
+          },
         );
       });
       call.on("error", (error) => {

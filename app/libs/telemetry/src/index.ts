@@ -1,0 +1,2 @@
+export { shutdownTelemetry, tracingEnabled } from "./sdk";
+export { contextFrom, currentTraceContext, inSpan, tracer } from "./trace-context";

@@ -1,0 +1,35 @@
+import { ROOT_CONTEXT, type Context, SpanKind, context, propagation, trace } from "@opentelemetry/api";
+
+export const tracer = trace.getTracer("parley");
+
+/** The W3C trace context (traceparent, tracestate) of the active span, to carry across a hop. */
+export function currentTraceContext(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/** The context a carried trace context stands for (the root context when there is none). */
+export function contextFrom(carrier: Record<string, string> | undefined): Context {
+  return carrier ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT;
+}
+
+/**
+ * Runs `work` in a span that continues the carried trace (a hop no instrumentation covers, such
+ * as pushing a notification down a stream).
+ */
+export async function inSpan<T>(
+  name: string,
+  carrier: Record<string, string> | undefined,
+  attributes: Record<string, string | number>,
+  work: () => Promise<T>,
+): Promise<T> {
+  const parent = carrier ? contextFrom(carrier) : context.active();
+  return tracer.startActiveSpan(name, { kind: SpanKind.PRODUCER, attributes }, parent, async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+}
