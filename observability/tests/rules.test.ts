@@ -34,9 +34,11 @@ describe("the promtool tests", () => {
     expect(testFiles.sort()).toEqual(ruleFiles().map(promtoolTestOf).sort());
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const cases = testFiles.flatMap(
-    (file) => parse(readFileSync(path.join(observabilityDir, file), "utf8")).tests as any[],
+    (file) =>
+      parse(readFileSync(path.join(observabilityDir, file), "utf8")).tests as {
+        alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[];
+      }[],
   );
   const alertCases = cases.flatMap((c) => c.alert_rule_test ?? []) as {
     alertname: string;

@@ -1,6 +1,10 @@
 // What a PromQL expression reads, found with Prometheus' own grammar (the Lezer parser of its web
 // UI): each vector selector with its metric name and label matchers.
-import { parser } from "@prometheus-io/lezer-promql";
+import type { parser as lezerParser } from "@prometheus-io/lezer-promql" with { "resolution-mode": "import" };
+
+// The package ships CommonJS beside its ES module, but types for the ES module only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require("@prometheus-io/lezer-promql") as { parser: typeof lezerParser };
 
 export interface Matcher {
   label: string;
