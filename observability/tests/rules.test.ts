@@ -125,3 +125,15 @@ describe("every recording rule", () => {
     ).toEqual([]);
   });
 });
+
+describe("the local Prometheus configuration (prometheus/local.yaml)", () => {
+  it("passes promtool check config, rule files included", () => {
+    expect(promtool("check", "config", "prometheus/local.yaml")).toContain("SUCCESS");
+  });
+
+  it("loads every rule file", () => {
+    const config = parse(readFileSync(path.join(observabilityDir, "prometheus/local.yaml"), "utf8"));
+    const folders = (config.rule_files as string[]).map((p) => path.dirname(p.replace(/^\.\.\//, "")));
+    expect([...new Set(ruleFiles().map((f) => path.dirname(f)))].sort()).toEqual(folders.sort());
+  });
+});
