@@ -183,20 +183,38 @@ describe("every dashboard query and every rule, against the services' real metri
     await waitForQuery("parley_events_duplicates_total");
     await waitForQuery("parley_notification_delivery_seconds_count");
     await waitForQuery('slo:sli_error:ratio_rate5m{sloth_id="message-delivery-live-delivery-latency"}');
+    for (const type of ["unreadable", "message.sent"])
+      await waitForQuery(
+        `ALERTS{alertname="ParleyEventsDeadLettered", alertstate="firing", event_type="${type}"}`,
+      );
+    // Bob reads his notifications: the notification service serves a unary call.
+    expect((await fetch(`${gateway}/v1/notifications`, { headers: auth(bob.token) })).status).toBe(200);
+    await waitForQuery('grpc_server_handled_total{service="notification", grpc_code="OK"}');
 
     // A stopped consumer: its queue loses its consumer and grows, and the gateway's calls to it fail.
     stream.abort();
     await platform.processes.get("notification")![0]!.stop();
     await waitForQuery(`rabbitmq_detailed_queue_consumers{queue="${namespaceQueue()}"} == 0`);
     expect((await send("while notification is down")).status).toBe(201);
-    const listed = await fetch(`${gateway}/v1/notifications`, { headers: auth(bob.token) });
-    expect(listed.status).toBeGreaterThanOrEqual(500);
-    await waitForQuery('http_server_request_duration_seconds_count{http_response_status_code=~"5.."}');
+    // Failing calls until a rate of them shows: a counter series starts at its first increment, so
+    // one failure alone is a flat line to rate().
+    const failing5xx = await eventually(
+      async () => {
+        const listed = await fetch(`${gateway}/v1/notifications`, { headers: auth(bob.token) });
+        expect(listed.status).toBeGreaterThanOrEqual(500);
+        const { result } = await prometheus.api<{ result: unknown[] }>("/api/v1/query", {
+          query: 'service:parley_request_error:ratio_rate5m{service="gateway"} > 0',
+        });
+        return result.length > 0;
+      },
+      30_000,
+      500,
+    );
+    expect(failing5xx).toBe(true);
     await waitForQuery('grpc_client_handled_total{grpc_code="UNAVAILABLE"}');
     await waitForQuery(`ALERTS{alertname="ParleyQueueWithoutConsumer", queue="${namespaceQueue()}"}`);
     await platform.restart("notification");
     await waitForQuery('up{job="notification"} == 1');
-    await waitForQuery("service:parley_request_error:ratio_rate5m > 0");
   }, 120_000);
 
   afterAll(async () => {
@@ -288,19 +306,19 @@ describe("every dashboard query and every rule, against the services' real metri
   });
 
   it("raised the alerts the failures call for", async () => {
-    const alerts = await prometheus.api<{ alerts: { labels: Record<string, string>; state: string }[] }>(
-      "/api/v1/alerts",
-      {},
-    );
-    const seen = alerts.alerts.map(
-      (a) => `${a.labels.alertname} ${a.labels.event_type ?? a.labels.queue ?? ""}`,
-    );
-    expect(seen).toEqual(
-      expect.arrayContaining([
-        "ParleyEventsDeadLettered unreadable",
-        "ParleyEventsDeadLettered message.sent",
-        `ParleyDeadLetterQueueNotEmpty ${namespaceQueue()}.dlq`,
-      ]),
-    );
+    const range = { start: String(start), end: String(Date.now() / 1000 + 1) };
+    const raised = async (selector: string) =>
+      (await prometheus.api<unknown[]>("/api/v1/series", { "match[]": `ALERTS{${selector}}`, ...range }))
+        .length > 0;
+    const expected = [
+      'alertname="ParleyEventsDeadLettered", alertstate="firing", event_type="unreadable"',
+      'alertname="ParleyEventsDeadLettered", alertstate="firing", event_type="message.sent"',
+      `alertname="ParleyDeadLetterQueueNotEmpty", queue="${namespaceQueue()}.dlq"`,
+      `alertname="ParleyQueueWithoutConsumer", queue="${namespaceQueue()}"`,
+      'alertname="ParleyApiAvailabilityBudgetBurn", sloth_severity="page"',
+    ];
+    const missing: string[] = [];
+    for (const selector of expected) if (!(await raised(selector))) missing.push(selector);
+    expect(missing).toEqual([]);
   });
 });
