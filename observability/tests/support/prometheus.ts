@@ -26,7 +26,10 @@ export interface PrometheusServer {
 async function waitFor(url: string, child: ChildProcess, output: () => string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited: ${output()}`);
+    if (child.exitCode !== null || output().includes("ENOENT"))
+      throw new Error(
+        `${child.spawnfile} did not start (observability/ci-setup.sh installs it): ${output()}`,
+      );
     try {
       if ((await fetch(url)).ok) return;
     } catch {
