@@ -47,12 +47,16 @@ describe("the README walkthrough (real processes)", () => {
       expect(gateway).toBeDefined();
 
       // The block's first line points at the default port; the launcher here picked a free one.
-      const script = `${walkthrough().replace(/^API=.*$/m, `API=${gateway}`)}\nsleep 2\nkill %1\n`;
-      const shell = spawn("bash", ["-c", script], { stdio: ["ignore", "pipe", "pipe"] });
+      // `wait` keeps the shell (and Bob's background stream) running until the test has seen enough.
+      const script = `${walkthrough().replace(/^API=.*$/m, `API=${gateway}`)}\nwait\n`;
+      const shell = spawn("bash", ["-c", script], { stdio: ["ignore", "pipe", "pipe"], detached: true });
       let output = "";
       shell.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       shell.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      await new Promise((resolve) => shell.once("exit", resolve));
+      const delivered = /"kind":"message_received"[^\n]*"preview":"Hi Bob 👋"/;
+      for (let i = 0; i < 300 && !delivered.test(output); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      process.kill(-shell.pid!, "SIGTERM");
 
       expect(output).toContain('"body":"Hi Bob 👋"');
       expect(output).toMatch(/event: notification\ndata: \{[^\n]*"kind":"welcome"/);
