@@ -1,21 +1,68 @@
-import { type EnvironmentConfig } from "./environment";
+import { type EnvironmentConfig, type EnvironmentName } from "./environment";
 
 // Account ids, the state bucket names and the repository URL are the values to change when
 // deploying Parley into your own accounts (see README "Deploying an environment from scratch").
-const repositoryUrl = "https://github.com/parley-messaging/parley.git";
 
-export const dev: EnvironmentConfig = {
-  name: "dev",
-  accountId: "111111111111",
+type Section = "network" | "cluster" | "database" | "messaging";
+
+/**
+ * What every environment starts from: one region, the same Kubernetes version and GitOps source,
+ * and production's protections and availability, so that an environment which gives one up for
+ * cost says so below, and a new environment is protected unless it says otherwise.
+ */
+const base = {
   region: "eu-west-1",
   availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-  stateBucket: "parley-dev-terraform-state",
-  logRetentionDays: 30,
-  network: { cidrBlock: "10.10.0.0/16", singleNatGateway: true },
+  network: { singleNatGateway: false },
   cluster: {
     kubernetesVersion: "1.33",
     endpointPublicAccessCidrs: [],
     adminPrincipalArns: [],
+    deletionProtection: true,
+  },
+  database: { multiAz: true, deletionProtection: true, skipFinalSnapshot: false },
+  messaging: { deploymentMode: "CLUSTER_MULTI_AZ" },
+  gitops: {
+    repositoryUrl: "https://github.com/parley-messaging/parley.git",
+    targetRevision: "main",
+    credentialsVersion: 1,
+  },
+} satisfies Pick<EnvironmentConfig, "region" | "availabilityZones" | "gitops"> & {
+  [S in Section]: Partial<EnvironmentConfig[S]>;
+};
+
+/** One section of an environment: what the base lacks must be given, what it has may be changed. */
+type SectionDifferences<S extends Section> = Omit<EnvironmentConfig[S], keyof (typeof base)[S]> &
+  Partial<EnvironmentConfig[S]>;
+
+/** What an environment states itself: its account and state bucket, its sizes, its departures from the base. */
+type EnvironmentDifferences = Pick<EnvironmentConfig, "accountId" | "stateBucket" | "logRetentionDays"> & {
+  [S in Section]: SectionDifferences<S>;
+};
+
+function environment(name: EnvironmentName, differences: EnvironmentDifferences): EnvironmentConfig {
+  const { accountId, stateBucket, logRetentionDays, network, cluster, database, messaging } = differences;
+  return {
+    name,
+    accountId,
+    region: base.region,
+    availabilityZones: base.availabilityZones,
+    stateBucket,
+    logRetentionDays,
+    network: { ...base.network, ...network },
+    cluster: { ...base.cluster, ...cluster },
+    database: { ...base.database, ...database },
+    messaging: { ...base.messaging, ...messaging },
+    gitops: { ...base.gitops },
+  };
+}
+
+export const dev = environment("dev", {
+  accountId: "111111111111",
+  stateBucket: "parley-dev-terraform-state",
+  logRetentionDays: 30,
+  network: { cidrBlock: "10.10.0.0/16", singleNatGateway: true },
+  cluster: {
     deletionProtection: false,
     nodeGroups: {
       general: { instanceTypes: ["t3.large"], capacityType: "SPOT", minSize: 1, maxSize: 3, desiredSize: 2 },
@@ -25,27 +72,20 @@ export const dev: EnvironmentConfig = {
     instanceClass: "db.t4g.micro",
     allocatedStorageGib: 20,
     maxAllocatedStorageGib: 50,
+    backupRetentionDays: 1,
     multiAz: false,
     deletionProtection: false,
     skipFinalSnapshot: true,
-    backupRetentionDays: 1,
   },
-  messaging: { deploymentMode: "SINGLE_INSTANCE", hostInstanceType: "mq.t3.micro" },
-  gitops: { repositoryUrl, targetRevision: "main", credentialsVersion: 1 },
-};
+  messaging: { hostInstanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+});
 
-export const staging: EnvironmentConfig = {
-  name: "staging",
+export const staging = environment("staging", {
   accountId: "222222222222",
-  region: "eu-west-1",
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   stateBucket: "parley-staging-terraform-state",
   logRetentionDays: 90,
   network: { cidrBlock: "10.20.0.0/16", singleNatGateway: true },
   cluster: {
-    kubernetesVersion: "1.33",
-    endpointPublicAccessCidrs: [],
-    adminPrincipalArns: [],
     deletionProtection: false,
     nodeGroups: {
       general: {
@@ -61,28 +101,18 @@ export const staging: EnvironmentConfig = {
     instanceClass: "db.t4g.medium",
     allocatedStorageGib: 20,
     maxAllocatedStorageGib: 100,
-    multiAz: false,
-    deletionProtection: true,
-    skipFinalSnapshot: false,
     backupRetentionDays: 7,
+    multiAz: false,
   },
-  messaging: { deploymentMode: "SINGLE_INSTANCE", hostInstanceType: "mq.m5.large" },
-  gitops: { repositoryUrl, targetRevision: "main", credentialsVersion: 1 },
-};
+  messaging: { hostInstanceType: "mq.m5.large", deploymentMode: "SINGLE_INSTANCE" },
+});
 
-export const production: EnvironmentConfig = {
-  name: "production",
+export const production = environment("production", {
   accountId: "333333333333",
-  region: "eu-west-1",
-  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   stateBucket: "parley-production-terraform-state",
   logRetentionDays: 365,
-  network: { cidrBlock: "10.30.0.0/16", singleNatGateway: false },
+  network: { cidrBlock: "10.30.0.0/16" },
   cluster: {
-    kubernetesVersion: "1.33",
-    endpointPublicAccessCidrs: [],
-    adminPrincipalArns: [],
-    deletionProtection: true,
     nodeGroups: {
       general: {
         instanceTypes: ["m6i.xlarge"],
@@ -97,13 +127,9 @@ export const production: EnvironmentConfig = {
     instanceClass: "db.m7g.large",
     allocatedStorageGib: 100,
     maxAllocatedStorageGib: 1000,
-    multiAz: true,
-    deletionProtection: true,
-    skipFinalSnapshot: false,
     backupRetentionDays: 30,
   },
-  messaging: { deploymentMode: "CLUSTER_MULTI_AZ", hostInstanceType: "mq.m5.large" },
-  gitops: { repositoryUrl, targetRevision: "main", credentialsVersion: 1 },
-};
+  messaging: { hostInstanceType: "mq.m5.large" },
+});
 
 export const environments: EnvironmentConfig[] = [dev, staging, production];
