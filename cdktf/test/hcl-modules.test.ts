@@ -4,8 +4,9 @@ import * as path from "path";
 import { format } from "@cdktf/hcl-tools";
 import { parse } from "@cdktf/hcl2json";
 import { renderReadme } from "../scripts/module-docs";
+import { moduleNames } from "../src/modules/local-module";
 import { loadModules, terraformDirectory, tfFiles, type HclModule } from "./support/hcl-modules";
-import { outputs, variables } from "./support/terraform-json";
+import { blocks, moduleCalls, outputs, variables } from "./support/terraform-json";
 
 function allTerraformFiles(directory: string): string[] {
   return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -72,7 +73,7 @@ const terraform = terraformBinary();
   ).not.toThrow();
 });
 
-describe.each(["network", "postgres", "kubernetes", "rabbitmq", "gitops-bootstrap"])("module %s", (name) => {
+describe.each([...moduleNames])("module %s", (name) => {
   const module = () => {
     const found = modules.find((candidate) => candidate.name === name);
     if (!found) throw new Error(`module ${name} not loaded`);
@@ -103,5 +104,30 @@ describe.each(["network", "postgres", "kubernetes", "rabbitmq", "gitops-bootstra
   it("has README input and output tables generated from its current HCL (npm run docs:modules -w cdktf)", () => {
     const readmePath = path.join(module().directory, "README.md");
     expect(fs.readFileSync(readmePath, "utf8")).toBe(renderReadme(readmePath, module().document));
+  });
+});
+
+// Deployed environments hold their KMS keys at the addresses on the left. Without these moved
+// blocks Terraform would destroy those keys and create new ones, which cannot decrypt anything
+// the old ones encrypted.
+const movedIntoKmsKey: Record<string, { call: string; key: string; alias: string }> = {
+  network: { call: "flow_logs_key", key: "aws_kms_key.flow_logs", alias: "aws_kms_alias.flow_logs" },
+  postgres: { call: "key", key: "aws_kms_key.this", alias: "aws_kms_alias.this" },
+  kubernetes: { call: "key", key: "aws_kms_key.this", alias: "aws_kms_alias.this" },
+};
+
+describe.each(Object.entries(movedIntoKmsKey))("module %s", (name, { call, key, alias }) => {
+  it("moves its former KMS key and alias into its kms-key call instead of replacing them", () => {
+    const document = modules.find((candidate) => candidate.name === name)?.document ?? {};
+    const moved = blocks(document.moved).map(({ from, to }) => `${String(from)} -> ${String(to)}`);
+    expect(moved).toEqual(
+      expect.arrayContaining([
+        `\${${key}} -> \${module.${call}.aws_kms_key.this}`,
+        `\${${alias}} -> \${module.${call}.aws_kms_alias.this}`,
+      ]),
+    );
+    expect(moduleCalls(document).find(({ address }) => address === `module.${call}`)?.body.source).toBe(
+      "../kms-key",
+    );
   });
 });

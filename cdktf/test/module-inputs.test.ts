@@ -6,6 +6,7 @@ import {
   terraformDirectory,
   type HclModule,
 } from "./support/hcl-modules";
+import { stackModuleNames } from "../src/modules/local-module";
 import { calledModuleName, moduleCallProblems, moduleInterface } from "./support/module-interface";
 import { removeSynthesized, synthesizeApp, type SynthesizedApp } from "./support/synthesized-app";
 import { moduleCalls, type Body } from "./support/terraform-json";
@@ -40,8 +41,17 @@ it("every stack passes only variables its modules declare, and all their require
 
 it("the plain Terraform example does the same", async () => {
   const example = await parseDirectory(path.join(terraformDirectory, "examples", "complete"));
-  expect(moduleCalls(example)).toHaveLength(modules.length);
+  expect(moduleCalls(example)).toHaveLength(stackModuleNames.length);
   expect(problemsOf(example)).toEqual([]);
+});
+
+it("every module that calls another (kms-key) passes only variables it declares, and all required ones", () => {
+  const callers = modules.filter(({ document }) => moduleCalls(document).length > 0);
+  expect(callers.map(({ name }) => name).sort()).toEqual(["kubernetes", "network", "postgres"]);
+  const problems = callers.flatMap(({ name, document }) =>
+    problemsOf(document).map((problem) => `${name}: ${problem}`),
+  );
+  expect(problems).toEqual([]);
 });
 
 it("when a call passes a variable the module lacks and omits a required one, then both are reported", async () => {

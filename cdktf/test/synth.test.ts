@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { environments } from "../src/config/environments";
-import { loadModule } from "./support/hcl-modules";
+import { loadModule, parseDirectory } from "./support/hcl-modules";
 import { removeSynthesized, synthesizeApp, type SynthesizedApp } from "./support/synthesized-app";
 import {
   allResources,
@@ -80,6 +80,21 @@ it("points every module at one content-hashed copy of terraform/modules written 
   for (const { name, source } of sources) {
     expect(fs.existsSync(path.join(app.outdir, "stacks", name, source, "main.tf"))).toBe(true);
   }
+});
+
+it("packages the modules those modules call (kms-key) in the same copy", async () => {
+  const nested = await Promise.all(
+    app.stacks.flatMap(({ name, document }) =>
+      moduleCalls(document).map(async ({ body }) => {
+        const directory = path.join(app.outdir, "stacks", name, String(body.source));
+        const called = moduleCalls(await parseDirectory(directory)).map((call) => String(call.body.source));
+        return called.map((source) => path.join(directory, source, "main.tf"));
+      }),
+    ),
+  );
+  const files = nested.flat();
+  expect(files.some((file) => file.includes(`${path.sep}kms-key${path.sep}`))).toBe(true);
+  expect(files.filter((file) => !fs.existsSync(file))).toEqual([]);
 });
 
 describe.each(environments.map(({ name }) => name))(

@@ -3,8 +3,20 @@ import * as path from "path";
 import { TerraformHclModule } from "cdktf";
 import { type Construct } from "constructs";
 
-export const moduleNames = ["network", "kubernetes", "postgres", "rabbitmq", "gitops-bootstrap"] as const;
+/** The modules the stacks call, one stack each. */
+export const stackModuleNames = [
+  "network",
+  "kubernetes",
+  "postgres",
+  "rabbitmq",
+  "gitops-bootstrap",
+] as const;
+/** Building blocks only the modules above call (`source = "../kms-key"`); no stack calls them. */
+export const sharedModuleNames = ["kms-key"] as const;
+/** Every directory of `terraform/modules`. */
+export const moduleNames = [...stackModuleNames, ...sharedModuleNames] as const;
 export type ModuleName = (typeof moduleNames)[number];
+export type StackModuleName = (typeof stackModuleNames)[number];
 
 /** Absolute path of `terraform/modules`, found from here whether running from sources or `dist/`. */
 export function modulesDirectory(): string {
@@ -24,14 +36,18 @@ export function moduleSource(name: ModuleName): string {
   return relative.startsWith("..") ? relative : `./${relative}`;
 }
 
-/** The `cdktfRelativeModules` context CDKTF needs to package local modules as one asset. */
+/**
+ * The `cdktfRelativeModules` context CDKTF needs to package local modules as one asset. It names
+ * the shared modules too, so that the asset (their common directory) always holds what
+ * `../kms-key` and the like point at.
+ */
 export function relativeModuleSources(): string[] {
   return moduleNames.map(moduleSource);
 }
 
 /** A module from `terraform/modules`, its variables typed by `Inputs` (named as in variables.tf). */
 export class LocalModule<Inputs extends object> extends TerraformHclModule {
-  constructor(scope: Construct, id: string, name: ModuleName, inputs: Inputs) {
+  constructor(scope: Construct, id: string, name: StackModuleName, inputs: Inputs) {
     super(scope, id, { source: moduleSource(name), variables: { ...inputs } });
   }
 }

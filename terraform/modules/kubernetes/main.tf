@@ -1,6 +1,4 @@
-data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
-data "aws_region" "current" {}
 
 locals {
   partition       = data.aws_partition.current.partition
@@ -9,47 +7,26 @@ locals {
   public_endpoint = length(var.endpoint_public_access_cidrs) > 0
 }
 
-resource "aws_kms_key" "this" {
-  description         = "${var.name} Kubernetes secrets and control-plane logs"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.key.json
+module "key" {
+  source = "../kms-key"
+
+  description           = "${var.name} Kubernetes secrets and control-plane logs"
+  alias                 = "${var.name}-eks"
+  cloudwatch_log_groups = [local.log_group_name]
 
   tags = var.tags
 }
 
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.name}-eks"
-  target_key_id = aws_kms_key.this.key_id
+# The key and its alias were resources of this module before kms-key existed. Moving them keeps
+# the deployed key: a new one could not decrypt the cluster's secrets or its logs.
+moved {
+  from = aws_kms_key.this
+  to   = module.key.aws_kms_key.this
 }
 
-data "aws_iam_policy_document" "key" {
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsEncrypts"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"]
-    }
-  }
+moved {
+  from = aws_kms_alias.this
+  to   = module.key.aws_kms_alias.this
 }
 
 # EKS writes to this group once control-plane logging is on; creating it first sets the key and
@@ -57,7 +34,7 @@ data "aws_iam_policy_document" "key" {
 resource "aws_cloudwatch_log_group" "this" {
   name              = local.log_group_name
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.arn
 
   tags = var.tags
 }
@@ -88,7 +65,7 @@ resource "aws_iam_role_policy_attachment" "cluster" {
 data "aws_iam_policy_document" "cluster_encrypts_secrets" {
   statement {
     actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.key.arn]
   }
 }
 
@@ -122,7 +99,7 @@ resource "aws_eks_cluster" "this" {
     resources = ["secrets"]
 
     provider {
-      key_arn = aws_kms_key.this.arn
+      key_arn = module.key.arn
     }
   }
 

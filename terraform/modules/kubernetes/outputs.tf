@@ -40,5 +40,5 @@ output "node_role_arn" {
 
 output "kms_key_arn" {
   description = "KMS key that encrypts Kubernetes secrets and the control-plane logs."
-  value       = aws_kms_key.this.arn
+  value       = module.key.arn
 }

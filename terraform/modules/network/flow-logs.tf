@@ -1,50 +1,29 @@
-resource "aws_kms_key" "flow_logs" {
-  description         = "${var.name} VPC flow logs"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.flow_logs_key.json
+module "flow_logs_key" {
+  source = "../kms-key"
+
+  description           = "${var.name} VPC flow logs"
+  alias                 = "${var.name}-flow-logs"
+  cloudwatch_log_groups = ["/aws/vpc/${var.name}/flow-logs"]
 
   tags = var.tags
 }
 
-resource "aws_kms_alias" "flow_logs" {
-  name          = "alias/${var.name}-flow-logs"
-  target_key_id = aws_kms_key.flow_logs.key_id
+# The key and its alias were resources of this module before kms-key existed. Moving them keeps
+# the deployed key: a new one could not decrypt the logs the old one encrypted.
+moved {
+  from = aws_kms_key.flow_logs
+  to   = module.flow_logs_key.aws_kms_key.this
 }
 
-data "aws_iam_policy_document" "flow_logs_key" {
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsEncrypts"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/vpc/${var.name}/flow-logs"]
-    }
-  }
+moved {
+  from = aws_kms_alias.flow_logs
+  to   = module.flow_logs_key.aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
   name              = "/aws/vpc/${var.name}/flow-logs"
   retention_in_days = var.flow_log_retention_days
-  kms_key_id        = aws_kms_key.flow_logs.arn
+  kms_key_id        = module.flow_logs_key.arn
 
   tags = var.tags
 }

@@ -1,6 +1,4 @@
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-data "aws_region" "current" {}
 
 locals {
   zones = { for index, zone in var.availability_zones : zone => index }

@@ -1,54 +1,30 @@
-data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
-data "aws_region" "current" {}
 
 locals {
-  port         = 5432
-  log_exports  = ["postgresql", "upgrade"]
-  account_root = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+  port        = 5432
+  log_exports = ["postgresql", "upgrade"]
 }
 
-resource "aws_kms_key" "this" {
-  description         = "${var.identifier} PostgreSQL storage, master secret, Performance Insights and logs"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.key.json
+module "key" {
+  source = "../kms-key"
+
+  description           = "${var.identifier} PostgreSQL storage, master secret, Performance Insights and logs"
+  alias                 = "${var.identifier}-postgres"
+  cloudwatch_log_groups = ["/aws/rds/instance/${var.identifier}/*"]
 
   tags = var.tags
 }
 
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.identifier}-postgres"
-  target_key_id = aws_kms_key.this.key_id
+# The key and its alias were resources of this module before kms-key existed. Moving them keeps
+# the deployed key: a new one could not decrypt the database, its snapshots or its secret.
+moved {
+  from = aws_kms_key.this
+  to   = module.key.aws_kms_key.this
 }
 
-data "aws_iam_policy_document" "key" {
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = [local.account_root]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogsEncrypts"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/rds/instance/${var.identifier}/*"]
-    }
-  }
+moved {
+  from = aws_kms_alias.this
+  to   = module.key.aws_kms_alias.this
 }
 
 resource "aws_db_subnet_group" "this" {
@@ -118,7 +94,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
   name              = "/aws/rds/instance/${var.identifier}/${each.key}"
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.arn
 
   tags = var.tags
 }
@@ -156,7 +132,7 @@ resource "aws_db_instance" "this" {
 
   username                      = var.master_username
   manage_master_user_password   = true
-  master_user_secret_kms_key_id = aws_kms_key.this.arn
+  master_user_secret_kms_key_id = module.key.arn
 
   iam_database_authentication_enabled = true
 
@@ -164,7 +140,7 @@ resource "aws_db_instance" "this" {
   max_allocated_storage = var.max_allocated_storage_gib
   storage_type          = "gp3"
   storage_encrypted     = true
-  kms_key_id            = aws_kms_key.this.arn
+  kms_key_id            = module.key.arn
 
   db_subnet_group_name   = aws_db_subnet_group.this.name
   vpc_security_group_ids = [aws_security_group.this.id]
@@ -186,7 +162,7 @@ resource "aws_db_instance" "this" {
 
   enabled_cloudwatch_logs_exports       = local.log_exports
   performance_insights_enabled          = true
-  performance_insights_kms_key_id       = aws_kms_key.this.arn
+  performance_insights_kms_key_id       = module.key.arn
   performance_insights_retention_period = 7
   monitoring_interval                   = var.monitoring_interval_seconds
   monitoring_role_arn                   = aws_iam_role.monitoring.arn

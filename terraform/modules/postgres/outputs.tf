@@ -26,7 +26,7 @@ output "master_user_secret_arn" {
 
 output "kms_key_arn" {
   description = "KMS key that encrypts the storage, the master secret, Performance Insights and the logs; readers of the secret need kms:Decrypt on it."
-  value       = aws_kms_key.this.arn
+  value       = module.key.arn
 }
 
 output "resource_id" {

@@ -1,0 +1,58 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  log_group_arn_prefix = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:"
+
+  # ArnLike only where a name needs its wildcard; exact names keep the stricter ArnEquals.
+  log_group_arn_test = anytrue([for name in var.cloudwatch_log_groups : endswith(name, "*")]) ? "ArnLike" : "ArnEquals"
+}
+
+resource "aws_kms_key" "this" {
+  description         = var.description
+  enable_key_rotation = true
+  # Without log groups there is nothing to add to the default key policy KMS writes, which lets the
+  # account's IAM policies govern the key just as the first statement below does.
+  policy = length(var.cloudwatch_log_groups) > 0 ? data.aws_iam_policy_document.this[0].json : null
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.alias}"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+data "aws_iam_policy_document" "this" {
+  count = length(var.cloudwatch_log_groups) > 0 ? 1 : 0
+
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  # CloudWatch Logs encrypts with the key only on behalf of the named log groups.
+  statement {
+    sid       = "CloudWatchLogsEncrypts"
+    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = local.log_group_arn_test
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = [for name in var.cloudwatch_log_groups : "${local.log_group_arn_prefix}${name}"]
+    }
+  }
+}
