@@ -157,7 +157,7 @@ describe("the infrastructure side", () => {
       ({ body }) => body.addon_name === "aws-ebs-csi-driver",
     );
     expect(String(ebs?.body.configuration_values)).toMatch(/defaultStorageClass = \{ enabled = true \}/);
-    expect(ebs?.body.service_account_role_arn).toBe("${aws_iam_role.ebs_csi.arn}");
+    expect(ebs?.body.service_account_role_arn).toBe('${aws_iam_role.addon["ebs-csi"].arn}');
   });
 
   it("documents the cluster facts it writes in the hand-over README", () => {

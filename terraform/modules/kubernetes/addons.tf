@@ -2,7 +2,7 @@
 resource "aws_eks_addon" "vpc_cni" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "vpc-cni"
-  service_account_role_arn    = aws_iam_role.vpc_cni.arn
+  service_account_role_arn    = aws_iam_role.addon["vpc-cni"].arn
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
@@ -49,7 +49,7 @@ resource "aws_eks_addon" "coredns" {
 resource "aws_eks_addon" "ebs_csi" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "aws-ebs-csi-driver"
-  service_account_role_arn    = aws_iam_role.ebs_csi.arn
+  service_account_role_arn    = aws_iam_role.addon["ebs-csi"].arn
   configuration_values        = jsonencode({ defaultStorageClass = { enabled = true } })
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"

@@ -9,9 +9,19 @@ resource "aws_iam_openid_connect_provider" "this" {
 
 locals {
   oidc_issuer_host = replace(aws_iam_openid_connect_provider.this.url, "https://", "")
+
+  # Add-ons that get their AWS permissions through IRSA rather than the node role, so that pods
+  # cannot borrow them from the instance: the VPC CNI its ENI permissions, the EBS CSI controller
+  # the right to create and attach volumes. Keyed by the role name suffix.
+  addon_roles = {
+    vpc-cni = { service_account = "aws-node", policy = "AmazonEKS_CNI_Policy" }
+    ebs-csi = { service_account = "ebs-csi-controller-sa", policy = "service-role/AmazonEBSCSIDriverPolicy" }
+  }
 }
 
-data "aws_iam_policy_document" "vpc_cni_assume" {
+data "aws_iam_policy_document" "addon_assume" {
+  for_each = local.addon_roles
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -23,7 +33,7 @@ data "aws_iam_policy_document" "vpc_cni_assume" {
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_issuer_host}:sub"
-      values   = ["system:serviceaccount:kube-system:aws-node"]
+      values   = ["system:serviceaccount:kube-system:${each.value.service_account}"]
     }
 
     condition {
@@ -34,52 +44,40 @@ data "aws_iam_policy_document" "vpc_cni_assume" {
   }
 }
 
-# The VPC CNI gets its ENI permissions through IRSA rather than the node role, so pods cannot
-# borrow them from the instance.
-resource "aws_iam_role" "vpc_cni" {
-  name               = "${var.name}-vpc-cni"
-  assume_role_policy = data.aws_iam_policy_document.vpc_cni_assume.json
+resource "aws_iam_role" "addon" {
+  for_each = local.addon_roles
+
+  name               = "${var.name}-${each.key}"
+  assume_role_policy = data.aws_iam_policy_document.addon_assume[each.key].json
 
   tags = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "vpc_cni" {
-  role       = aws_iam_role.vpc_cni.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonEKS_CNI_Policy"
+resource "aws_iam_role_policy_attachment" "addon" {
+  for_each = local.addon_roles
+
+  role       = aws_iam_role.addon[each.key].name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/${each.value.policy}"
 }
 
-data "aws_iam_policy_document" "ebs_csi_assume" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.this.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer_host}:sub"
-      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
+# The two roles were separate resources before; moving them keeps the roles the running add-ons
+# use instead of replacing them (which would leave the CNI without permissions meanwhile).
+moved {
+  from = aws_iam_role.vpc_cni
+  to   = aws_iam_role.addon["vpc-cni"]
 }
 
-# The EBS CSI controller creates and attaches volumes through IRSA, not the node role.
-resource "aws_iam_role" "ebs_csi" {
-  name               = "${var.name}-ebs-csi"
-  assume_role_policy = data.aws_iam_policy_document.ebs_csi_assume.json
-
-  tags = var.tags
+moved {
+  from = aws_iam_role_policy_attachment.vpc_cni
+  to   = aws_iam_role_policy_attachment.addon["vpc-cni"]
 }
 
-resource "aws_iam_role_policy_attachment" "ebs_csi" {
-  role       = aws_iam_role.ebs_csi.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+moved {
+  from = aws_iam_role.ebs_csi
+  to   = aws_iam_role.addon["ebs-csi"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.ebs_csi
+  to   = aws_iam_role_policy_attachment.addon["ebs-csi"]
 }
