@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
-import { type ApiResponse, ApiClient } from "./api-client";
+import {
+  type ApiResponse,
+  ApiClient,
+  type PlatformUnderTest,
+  startPlatformUnderTest,
+} from "@parley/test-support";
 
 interface Operation {
   method: string;
