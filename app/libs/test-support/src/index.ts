@@ -1,6 +1,13 @@
 export { type Account, directConversation, register, sendMessage } from "./accounts";
 export { type ApiResponse, ApiClient } from "./api-client";
 export { deleteTopology, eventually, openTestChannel, queueStats, watchExchange } from "./broker";
+export {
+  type JsonSchema,
+  type Operation,
+  type OperationParameter,
+  fillPath,
+  operationsOf,
+} from "./openapi-operations";
 export { startPlatformUnderTest, testAmqpUrl, type PlatformUnderTest } from "./platform-under-test";
 export { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
 export { portAnswers, postgres, rabbitmq } from "./server-control";
