@@ -91,11 +91,19 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     return caller ? `user:${caller.userId}` : ipKey(request);
   });
 
+  // Requests whose token is refused count per address too: otherwise they would be load nobody
+  // limits (each one may cost a session check in the auth service).
+  const refusedLimiter = limiter(options.rateLimits.perMinute, ipKey);
+
   const authenticated = async (request: Request, response: Response, next: NextFunction) => {
     const header = request.get("authorization");
     const metadata = new Metadata();
     if (header) metadata.set("authorization", header);
-    response.locals.caller = await authenticate(bearerTokenOf(metadata));
+    try {
+      response.locals.caller = await authenticate(bearerTokenOf(metadata));
+    } catch (error) {
+      return refusedLimiter(request, response, () => next(error));
+    }
     next();
   };
 
