@@ -18,6 +18,8 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option: inside `projects` Jest ignores it (hooks there got the 5 s default).
+  testTimeout: shared.testTimeout,
   projects: [
     {
       ...shared,
