@@ -1,3 +1,4 @@
+import { teardownAll } from "./harness/platform";
 import { faultTable } from "./harness/report";
 import {
   type FaultTimings,
@@ -50,6 +51,14 @@ async function main(args: string[]): Promise<number> {
   }
   print(`\n${failed ? "FAILED" : "passed"} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return failed ? 1 : 0;
+}
+
+// Ctrl-C: the services run detached and the broker or database may be stopped; put all back.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    print(`\n${signal}: restoring the broker and the database, stopping the platform`);
+    void Promise.allSettled([restoreServers(), teardownAll()]).then(() => process.exit(130));
+  });
 }
 
 main(process.argv.slice(2)).then(

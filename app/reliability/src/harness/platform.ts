@@ -15,8 +15,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * notification replicas, one auth and one messaging process (so that killing messaging is an
  * outage callers see). Rate limits are out of the way; poison events give up after 3 attempts.
  */
-export function startFaultPlatform(): Promise<PlatformUnderTest> {
-  return startPlatformUnderTest({
+export async function startFaultPlatform(): Promise<PlatformUnderTest> {
+  const platform = await startPlatformUnderTest({
     replicas: { gateway: 2, notification: 2 },
     env: {
       RATE_LIMIT_PER_MINUTE: "10000000",
@@ -25,6 +25,25 @@ export function startFaultPlatform(): Promise<PlatformUnderTest> {
       CONSUMER_MAX_ATTEMPTS: "3",
     },
   });
+  running.add(platform);
+  return {
+    ...platform,
+    async teardown() {
+      running.delete(platform);
+      await platform.teardown();
+    },
+  };
+}
+
+/** Platforms started and not torn down yet (their processes run detached and would outlive us). */
+const running = new Set<PlatformUnderTest>();
+
+/** Tears down every platform still running (for an interrupted run). */
+export async function teardownAll(): Promise<void> {
+  for (const platform of [...running]) {
+    running.delete(platform);
+    await platform.teardown().catch(() => undefined);
+  }
 }
 
 /** One SQL query on the test database, on a connection of its own (PostgreSQL may have restarted). */
