@@ -196,10 +196,17 @@ export class Load {
   }
 }
 
-/** fetch failed to connect, the connection broke, or no answer came in time. */
+/**
+ * fetch failed to connect, the connection broke, or no answer came in time. Judged by name, not
+ * `instanceof`: under Jest, fetch's errors come from another realm than the test's globals.
+ */
 function isTransportFailure(error: unknown): boolean {
+  const name = typeof error === "object" && error !== null ? (error as { name?: unknown }).name : undefined;
+  const message =
+    typeof error === "object" && error !== null ? String((error as { message?: unknown }).message) : "";
   return (
-    error instanceof TypeError ||
-    (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+    (name === "TypeError" && message.includes("fetch failed")) ||
+    name === "TimeoutError" ||
+    name === "AbortError"
   );
 }
