@@ -10,15 +10,16 @@ const shared = {
   transform: { "^.+\\.ts$": tsJest },
   moduleNameMapper: {
     "^@parley/launcher$": "<rootDir>/app/launcher/src",
-    "^@parley/telemetry/register$": "<rootDir>/app/libs/telemetry/src/register",
     "^@parley/([a-z-]+)$": "<rootDir>/app/libs/$1/src",
   },
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/cdktf.out/"],
+  testTimeout: 30000,
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testTimeout: 30000,
+  // A global option: inside `projects` Jest ignores it (hooks there got the 5 s default).
+  testTimeout: shared.testTimeout,
   projects: [
     {
       ...shared,

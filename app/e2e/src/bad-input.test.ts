@@ -1,39 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
-import { type ApiResponse, ApiClient } from "./api-client";
-
-interface Operation {
-  method: string;
-  template: string;
-  authenticated: boolean;
-  bodySchema?: { properties?: Record<string, { type?: string }>; required?: string[] };
-}
-
-/** Every operation of the OpenAPI document, read from the running gateway. */
-async function operationsOf(api: ApiClient): Promise<Operation[]> {
-  const document = (await api.openapi()) as unknown as {
-    paths: Record<
-      string,
-      Record<
-        string,
-        {
-          security?: unknown[];
-          requestBody?: { content: Record<string, { schema: Operation["bodySchema"] }> };
-        }
-      >
-    >;
-  };
-  return Object.entries(document.paths).flatMap(([template, methods]) =>
-    Object.entries(methods).map(([method, operation]) => ({
-      method,
-      template,
-      authenticated: (operation.security ?? []).length > 0,
-      bodySchema: operation.requestBody?.content["application/json"]?.schema,
-    })),
-  );
-}
-
-const fill = (template: string, value: string) => template.replace(/\{[^}]+\}/g, value);
+import {
+  type ApiResponse,
+  ApiClient,
+  type Operation,
+  type PlatformUnderTest,
+  fillPath as fill,
+  operationsOf,
+  startPlatformUnderTest,
+} from "@parley/test-support";
 
 function expectProblem(response: ApiResponse, status: number) {
   expect({ status: response.status, type: response.contentType }).toEqual({
@@ -45,7 +19,8 @@ function expectProblem(response: ApiResponse, status: number) {
 }
 
 /** A value of the wrong JSON type for a property of the given type. */
-const wrongTypeFor = (type: string | undefined) => (type === "string" ? 12345 : "not the right type");
+const wrongTypeFor = (type: string | string[] | undefined) =>
+  type === "string" ? 12345 : "not the right type";
 
 describe("bad input on every route is refused with a 4xx problem document (real processes)", () => {
   let platform: PlatformUnderTest;

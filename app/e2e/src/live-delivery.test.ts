@@ -1,8 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
-import { type Account, register, sendMessage } from "./accounts";
-import { ApiClient } from "./api-client";
-import { SseClient } from "./sse-client";
+import {
+  type Account,
+  ApiClient,
+  type PlatformUnderTest,
+  SseClient,
+  register,
+  sendMessage,
+  startPlatformUnderTest,
+} from "@parley/test-support";
 
 async function send(api: ApiClient, from: Account, conversationId: string, body: string, key?: string) {
   const { status, id } = await sendMessage(api, from, conversationId, body, key);

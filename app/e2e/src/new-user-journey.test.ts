@@ -1,5 +1,4 @@
-import { type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
-import { ApiClient } from "./api-client";
+import { ApiClient, type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
 
 interface Session {
   user: { id: string; username: string };

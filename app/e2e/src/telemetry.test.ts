@@ -2,10 +2,16 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repositoryRoot } from "@parley/launcher";
-import { type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
-import { type Account, directConversation, register, sendMessage } from "./accounts";
-import { ApiClient } from "./api-client";
-import { SseClient } from "./sse-client";
+import {
+  type Account,
+  ApiClient,
+  type PlatformUnderTest,
+  SseClient,
+  directConversation,
+  register,
+  sendMessage,
+  startPlatformUnderTest,
+} from "@parley/test-support";
 import { parseMetrics, total } from "./telemetry/metrics-text";
 import { OtlpReceiver, type ReceivedSpan, SpanKind, isDescendant } from "./telemetry/otlp-receiver";
 

@@ -47,22 +47,25 @@ describe("the README walkthrough (real processes)", () => {
       expect(gateway).toBeDefined();
 
       // The block's first line points at the default port; the launcher here picked a free one.
-      // `wait` keeps the shell (and Bob's background stream) running until the test has seen enough.
+      // Bob's stream runs in the background until the shell's process group is stopped, once both
+      // notifications arrived (on a busy machine the welcome can take longer than a fixed pause).
       const script = `${walkthrough().replace(/^API=.*$/m, `API=${gateway}`)}\nwait\n`;
       const shell = spawn("bash", ["-c", script], { stdio: ["ignore", "pipe", "pipe"], detached: true });
       let output = "";
       shell.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       shell.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      const delivered = /"kind":"message_received"[^\n]*"preview":"Hi Bob 👋"/;
-      for (let i = 0; i < 300 && !delivered.test(output); i += 1)
+      const exited = new Promise((resolve) => shell.once("exit", resolve));
+      const expected = [
+        /event: notification\ndata: \{[^\n]*"kind":"welcome"/,
+        /event: notification\ndata: \{[^\n]*"kind":"message_received"[^\n]*"preview":"Hi Bob 👋"/,
+      ];
+      for (let i = 0; i < 300 && !expected.every((pattern) => pattern.test(output)); i += 1)
         await new Promise((resolve) => setTimeout(resolve, 100));
       process.kill(-shell.pid!, "SIGTERM");
+      await exited;
 
       expect(output).toContain('"body":"Hi Bob 👋"');
-      expect(output).toMatch(/event: notification\ndata: \{[^\n]*"kind":"welcome"/);
-      expect(output).toMatch(
-        /event: notification\ndata: \{[^\n]*"kind":"message_received"[^\n]*"preview":"Hi Bob 👋"/,
-      );
+      for (const pattern of expected) expect(output).toMatch(pattern);
     } finally {
       launcher.kill("SIGINT");
       await new Promise((resolve) => launcher.once("exit", resolve));

@@ -1,5 +1,15 @@
+export { type Account, directConversation, register, sendMessage } from "./accounts";
+export { type ApiResponse, ApiClient } from "./api-client";
 export { deleteTopology, eventually, openTestChannel, queueStats, watchExchange } from "./broker";
+export {
+  type JsonSchema,
+  type Operation,
+  type OperationParameter,
+  fillPath,
+  operationsOf,
+} from "./openapi-operations";
 export { startPlatformUnderTest, testAmqpUrl, type PlatformUnderTest } from "./platform-under-test";
 export { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
-export { rabbitmq } from "./server-control";
+export { portAnswers, postgres, rabbitmq } from "./server-control";
+export { type SseEvent, SseClient } from "./sse-client";
 export { writeSigningKey } from "./signing-keys";

@@ -10,6 +10,10 @@ export interface PlatformUnderTest extends Platform {
   logs: { name: string; line: string }[];
   /** The broker namespace (AMQP_NAMESPACE) of this platform's exchanges and queues. */
   namespace: string;
+  /** Each service's schema is `<schemaPrefix><service>` in the test database. */
+  schemaPrefix: string;
+  /** The folder of the auth service's signing key (`test-1.pem`), for tests that forge tokens. */
+  keysDir: string;
   /** Stops the services and drops their schemas, exchanges and queues. */
   teardown(): Promise<void>;
 }
@@ -24,10 +28,11 @@ export async function startPlatformUnderTest(
   const schemaPrefix = `${uniqueName("e2e")}_`;
   const namespace = uniqueName("e2e");
   const logs: { name: string; line: string }[] = [];
+  const keysDir = await writeSigningKey("test-1");
   const platform = await startPlatform({
     databaseUrl: testDatabaseUrl,
     amqpUrl: testAmqpUrl,
-    keysDir: await writeSigningKey("test-1"),
+    keysDir,
     schemaPrefix,
     ports: "free",
     env: {
@@ -49,6 +54,8 @@ export async function startPlatformUnderTest(
     ...platform,
     logs,
     namespace,
+    schemaPrefix,
+    keysDir,
     async teardown() {
       await platform.stop();
       await dropSchemas(

@@ -115,6 +115,15 @@ describe("auth service over gRPC (real PostgreSQL)", () => {
     expect(unknown).toMatchObject({ kind: "unauthenticated", message: "Invalid username or password." });
   });
 
+  it("when the username is no possible name (NUL, too long, spaces), then the same UNAUTHENTICATED answer, not an error", async () => {
+    for (const [i, username] of ["a\u0000b", "x".repeat(64), "two words", ""].entries()) {
+      await expect(login(username, "not the password", `192.0.2.3${i}`)).rejects.toMatchObject({
+        kind: "unauthenticated",
+        message: "Invalid username or password.",
+      });
+    }
+  });
+
   it("when a username fails too often, then even the right password must wait (RESOURCE_EXHAUSTED with a retry hint)", async () => {
     const username = name("target");
     await register(username);

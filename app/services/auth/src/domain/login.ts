@@ -15,8 +15,11 @@ export async function login(
   input: { username: string; password: string; clientAddress: string },
 ) {
   const username = input.username.toLowerCase();
+  // A name no account can have is an unknown user; it is no key to store either (it may hold
+  // anything, NUL included, which PostgreSQL refuses in text).
+  const possibleName = USERNAME_PATTERN.test(username);
   const throttleKeys = [
-    `user:${username}`,
+    ...(possibleName ? [`user:${username}`] : []),
     ...(input.clientAddress ? [`address:${input.clientAddress}`] : []),
   ];
 
@@ -27,7 +30,7 @@ export async function login(
     });
   }
 
-  const stored = USERNAME_PATTERN.test(username) ? await deps.store.findCredentials(username) : undefined;
+  const stored = possibleName ? await deps.store.findCredentials(username) : undefined;
   if (!(await deps.hasher.verify(stored?.passwordHash, input.password)) || !stored) {
     await deps.store.recordLoginFailure(throttleKeys, WINDOW_SECONDS);
     throw invalidCredentials();

@@ -26,7 +26,11 @@ function trustProxySetting(value: string): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Turns body-parser's own errors (malformed JSON, too large, bad charset) into problem documents. */
+/**
+ * Turns the errors Express raises while reading a request into problem documents: body-parser's
+ * (malformed JSON, too large, bad charset) and the router's (a path that is not valid
+ * percent-encoding, which it marks with status 400).
+ */
 function bodyParserProblem(error: { type?: string; status?: number }) {
   switch (error.type) {
     case "entity.parse.failed":
@@ -87,11 +91,19 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     return caller ? `user:${caller.userId}` : ipKey(request);
   });
 
+  // Requests whose token is refused count per address too: otherwise they would be load nobody
+  // limits (each one may cost a session check in the auth service).
+  const refusedLimiter = limiter(options.rateLimits.perMinute, ipKey);
+
   const authenticated = async (request: Request, response: Response, next: NextFunction) => {
     const header = request.get("authorization");
     const metadata = new Metadata();
     if (header) metadata.set("authorization", header);
-    response.locals.caller = await authenticate(bearerTokenOf(metadata));
+    try {
+      response.locals.caller = await authenticate(bearerTokenOf(metadata));
+    } catch (error) {
+      return refusedLimiter(request, response, () => next(error));
+    }
     next();
   };
 
@@ -164,7 +176,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     }
     const requestId = response.locals.requestId as string;
     const parserProblem =
-      typeof error === "object" && error !== null && "type" in error
+      typeof error === "object" && error !== null && ("type" in error || "status" in error)
         ? bodyParserProblem(error as { type?: string; status?: number })
         : undefined;
     if (parserProblem) return sendProblem(response, { ...parserProblem, requestId });

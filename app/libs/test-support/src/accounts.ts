@@ -5,17 +5,31 @@ export interface Account {
   id: string;
   username: string;
   token: string;
+  /** What the account was registered with, for tests that sign in again or check logs for leaks. */
+  password: string;
+  refreshToken: string;
 }
 
-/** Registers a new user through the gateway. */
-export async function register(api: ApiClient, prefix: string): Promise<Account> {
+/** Registers a new user through the gateway (with `password` when given). */
+export async function register(
+  api: ApiClient,
+  prefix: string,
+  password = "correct horse battery",
+): Promise<Account> {
   const username = `${prefix}${randomUUID().slice(0, 8)}`;
-  const response = await api.request("post", "/v1/auth/register", {
-    body: { username, password: "correct horse battery" },
-  });
+  const response = await api.request("post", "/v1/auth/register", { body: { username, password } });
   if (response.status !== 201) throw new Error(`register answered ${response.status}`);
-  const body = response.body as { user: { id: string }; tokens: { accessToken: string } };
-  return { id: body.user.id, username, token: body.tokens.accessToken };
+  const body = response.body as {
+    user: { id: string };
+    tokens: { accessToken: string; refreshToken: string };
+  };
+  return {
+    id: body.user.id,
+    username,
+    token: body.tokens.accessToken,
+    password,
+    refreshToken: body.tokens.refreshToken,
+  };
 }
 
 /** Sends a message through the gateway and returns the answer (status and message id). */

@@ -46,6 +46,8 @@ export class ApiClient {
       token?: string;
       headers?: Record<string, string>;
       template?: string;
+      /** Abandon the request after this long (fetch then rejects with a TimeoutError). */
+      timeoutMs?: number;
     } = {},
   ): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...options.headers };
@@ -55,7 +57,12 @@ export class ApiClient {
       body = JSON.stringify(options.body);
       headers["content-type"] ??= "application/json";
     }
-    const response = await fetch(`${this.baseUrl}${path}`, { method: method.toUpperCase(), headers, body });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: method.toUpperCase(),
+      headers,
+      body,
+      signal: options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs),
+    });
     const contentType = (response.headers.get("content-type") ?? "").split(";")[0]!;
     const text = await response.text();
     const parsed = text && contentType.endsWith("json") ? (JSON.parse(text) as unknown) : text;
