@@ -28,6 +28,14 @@ function newTraceparent() {
   return { traceId, header: `00-${traceId}-${randomBytes(8).toString("hex")}-01` };
 }
 
+/** Every process exports on its own schedule: wait for the last hop of each service, not just one. */
+const wholeChain = (all: ReceivedSpan[]) =>
+  ["sse push", "notification push"].every((name) => all.some((s) => s.name === name)) &&
+  all.some(
+    (s) =>
+      s.service === "notification" && s.kind === SpanKind.CONSUMER && s.name.includes("notification.events"),
+  );
+
 async function spansUntil(receiver: OtlpReceiver, traceId: string, done: (spans: ReceivedSpan[]) => boolean) {
   const deadline = Date.now() + 20_000;
   while (!done(receiver.trace(traceId)) && Date.now() < deadline)
@@ -104,7 +112,7 @@ describe("one trace per user action, metrics and logs (real processes, OTLP rece
     expect(await stream.waitFor(() => stream.notifications().some((n) => n.detail.messageId === id))).toBe(
       true,
     );
-    const spans = await spansUntil(receiver, traceId, (all) => all.some((s) => s.name === "sse push"));
+    const spans = await spansUntil(receiver, traceId, wholeChain);
 
     const http = one(
       spans,
@@ -178,7 +186,7 @@ describe("one trace per user action, metrics and logs (real processes, OTLP rece
       headers: { traceparent: header },
     });
     expect(login.status).toBe(200);
-    const spans = await spansUntil(receiver, traceId, (all) => all.some((s) => s.name === "sse push"));
+    const spans = await spansUntil(receiver, traceId, wholeChain);
     const http = one(
       spans,
       "gateway HTTP server",
