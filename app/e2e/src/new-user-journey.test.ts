@@ -46,6 +46,9 @@ describe("a new user's journey through the gateway (real processes)", () => {
     const me = await api.request("get", "/v1/users/me", { token: tokens.accessToken });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: user.id, username });
+    const ping = await api.request("get", "/v1/ping", { token: tokens.accessToken });
+    expect(ping.status).toBe(200);
+    expect(ping.body).toEqual({ status: "ok" });
 
     const refreshed = await api.request("post", "/v1/auth/refresh", {
       body: { refreshToken: tokens.refreshToken },
@@ -59,6 +62,7 @@ describe("a new user's journey through the gateway (real processes)", () => {
     const afterLogout = await api.request("get", "/v1/users/me", { token: next.accessToken });
     expect(afterLogout.status).toBe(401);
     expect(afterLogout.headers.get("www-authenticate")).toContain("Bearer");
+    expect((await api.request("get", "/v1/ping", { token: next.accessToken })).status).toBe(401);
     const reuse = await api.request("post", "/v1/auth/refresh", {
       body: { refreshToken: next.refreshToken },
     });

@@ -23,7 +23,10 @@ export interface PlatformUnderTest extends Platform {
  * schemas of their own. Set PARLEY_TEST_LOGS=1 to see their output.
  */
 export async function startPlatformUnderTest(
-  options: Partial<Pick<PlatformOptions, "env" | "serviceEnv" | "replicas">> = {},
+  options: Partial<Pick<PlatformOptions, "env" | "serviceEnv" | "replicas">> & {
+    /** Receives the services' lines instead of `logs` (the benchmark counts errors, keeps nothing). */
+    onLine?: PlatformOptions["onLine"];
+  } = {},
 ): Promise<PlatformUnderTest> {
   const schemaPrefix = `${uniqueName("e2e")}_`;
   const namespace = uniqueName("e2e");
@@ -45,10 +48,12 @@ export async function startPlatformUnderTest(
     },
     serviceEnv: options.serviceEnv,
     replicas: options.replicas,
-    onLine: (name, line) => {
+    onLine:
+      options.onLine ??
+      ((name, line) => {
       logs.push({ name, line });
-      if (process.env.PARLEY_TEST_LOGS) process.stdout.write(`${name} | ${line}\n`);
-    },
+        if (process.env.PARLEY_TEST_LOGS) process.stdout.write(`${name} | ${line}\n`);
+      }),
   });
   return {
     ...platform,

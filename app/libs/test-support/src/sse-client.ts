@@ -2,6 +2,8 @@ export interface SseEvent {
   id?: string;
   event: string;
   data: string;
+  /** `performance.now()` when the event was read, for latency measurements. */
+  receivedAt: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export class SseClient {
       while ((boundary = buffer.indexOf("\n\n")) >= 0) {
         const block = buffer.slice(0, boundary);
         buffer = buffer.slice(boundary + 2);
-        const event: SseEvent = { event: "message", data: "" };
+        const event: SseEvent = { event: "message", data: "", receivedAt: performance.now() };
         let hasField = false;
         for (const line of block.split("\n")) {
           if (line.startsWith(":")) continue;

@@ -38,12 +38,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     config.SESSION_CHECK_CACHE_SECONDS,
   );
 
+  // Auth is needed by every signed-in request; the others only by their own routes.
+  const probes = {
+    auth: healthProbe(config.AUTH_GRPC_URL),
+    messaging: healthProbe(config.MESSAGING_GRPC_URL),
+    notification: healthProbe(config.NOTIFICATION_GRPC_URL),
+  };
   const routes = apiRoutes({
     auth,
     messaging,
     notification,
     sessions,
     timeoutMs,
+    checkAuthHealth: () => probes.auth.check(),
     heartbeatSeconds: config.SSE_HEARTBEAT_SECONDS,
     logger,
   });
@@ -60,12 +67,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     rateLimits: { authPerMinute: config.RATE_LIMIT_AUTH_PER_MINUTE, perMinute: config.RATE_LIMIT_PER_MINUTE },
   });
 
-  // Auth is needed by every signed-in request; the others only by their own routes.
-  const probes = {
-    auth: healthProbe(config.AUTH_GRPC_URL),
-    messaging: healthProbe(config.MESSAGING_GRPC_URL),
-    notification: healthProbe(config.NOTIFICATION_GRPC_URL),
-  };
   const admin = createAdminServer({
     checks: Object.entries(probes).map(([name, probe]) => ({
       name,

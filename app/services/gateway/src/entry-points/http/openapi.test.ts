@@ -21,6 +21,7 @@ describe("the OpenAPI document", () => {
     notification,
     sessions: createSessionChecker(async () => undefined, 0),
     timeoutMs: 100,
+    checkAuthHealth: async () => undefined,
     heartbeatSeconds: 15,
     logger,
   });

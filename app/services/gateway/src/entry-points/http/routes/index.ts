@@ -13,6 +13,7 @@ export interface RouteDeps {
   notification: NotificationClient;
   sessions: SessionChecker;
   timeoutMs: number;
+  checkAuthHealth(): Promise<void>;
   heartbeatSeconds: number;
   logger: Logger;
 }

@@ -5,9 +5,35 @@ import { z } from "zod";
 import { type Route, route } from "../route";
 import { toUser, userSchema } from "../schemas";
 
-/** The signed-in user's own account, and finding other users by name. */
-export function userRoutes({ auth, timeoutMs }: { auth: AuthClient; timeoutMs: number }): Route[] {
+export interface UserRouteDeps {
+  auth: AuthClient;
+  timeoutMs: number;
+  /** A gRPC health check of the auth service, the upstream every signed-in request needs. */
+  checkAuthHealth(): Promise<void>;
+}
+
+/** The signed-in user's own account, finding other users by name, and an authenticated ping. */
+export function userRoutes({ auth, timeoutMs, checkAuthHealth }: UserRouteDeps): Route[] {
   return [
+    route({
+      method: "get",
+      path: "/v1/ping",
+      operationId: "ping",
+      summary: "Checks your access token and that the auth service answers (one gRPC health check)",
+      tag: "users",
+      authenticated: true,
+      responses: {
+        200: { description: "Token valid, upstream serving.", schema: z.object({ status: z.literal("ok") }) },
+      },
+      handle: async () => {
+        await checkAuthHealth().catch(() => {
+          throw new AppError("unavailable", "The auth service is not answering; retry later.", {
+            retryAfterSeconds: 1,
+          });
+        });
+        return { status: 200, body: { status: "ok" } };
+      },
+    }),
     route({
       method: "get",
       path: "/v1/users/me",

@@ -1,0 +1,128 @@
+import { randomUUID } from "node:crypto";
+import type { DeliveryLedger, SendRecord } from "./deliveries";
+import { errorKind, httpRequest } from "./http-load";
+import { messageBody } from "./message-payload";
+import { runOpenLoop } from "./open-loop";
+import type { Population } from "./population";
+import type { ProcessFigures, ProcessSampler } from "./process-sampler";
+import { type Summary, countInto, summarize } from "./statistics";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface PhaseResult {
+  name: string;
+  /** The arrival rate asked for (sends per second). */
+  targetRate: number;
+  durationS: number;
+  sends: number;
+  /** Sends answered 201 per second of the phase. */
+  acceptedPerS: number;
+  /**
+   * Live deliveries per second: the phase's deliveries, counted on the recipients' streams, over
+   * the time from its first send to its last delivery.
+   */
+  deliveredPerS: number;
+  httpLatencyMs: Summary;
+  deliveryLatencyMs: Summary;
+  errors: Record<string, number>;
+  /** Deliveries still missing when the phase's drain time ran out. */
+  behind: number;
+  /** Deliveries seen more than once so far in the run (any phase). */
+  duplicates: number;
+  processes: Record<string, ProcessFigures>;
+  /** Outbox rows not yet published when the phase ended (before the drain), when known. */
+  outboxBacklog: number | null;
+}
+
+export interface PhaseContext {
+  gatewayUrl: string;
+  population: Population;
+  ledger: DeliveryLedger;
+  sampler: ProcessSampler | undefined;
+  /** Pending outbox rows of the messaging service, when the benchmark can see its database. */
+  outboxBacklog: (() => Promise<number>) | undefined;
+  /** How long to wait for the last deliveries after the last send was answered. */
+  drainMs: number;
+  /** Every send of the run, for the final lost-delivery count. */
+  allSends: SendRecord[];
+}
+
+/** Sends messages through the gateway at a fixed rate for a while and measures what came of them. */
+export async function runPhase(
+  context: PhaseContext,
+  name: string,
+  rate: number,
+  durationMs: number,
+): Promise<PhaseResult> {
+  const { population, ledger } = context;
+  const sends: SendRecord[] = [];
+  const errors: Record<string, number> = {};
+  const latencies: number[] = [];
+  const mark = await context.sampler?.mark();
+  let counter = 0;
+  const started = performance.now();
+
+  await runOpenLoop(rate, durationMs, async (scheduledAt) => {
+    const { conversations } = population;
+    const conversation = conversations[counter % conversations.length]!;
+    const sender =
+      conversation.members[Math.floor(counter / conversations.length) % conversation.members.length]!;
+    counter += 1;
+    const record: SendRecord = {
+      phase: name,
+      scheduledAt,
+      recipientIds: conversation.members.filter((m) => m.id !== sender.id).map((m) => m.id),
+    };
+    sends.push(record);
+    try {
+      const answer = await httpRequest(`${context.gatewayUrl}/v1/conversations/${conversation.id}/messages`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${sender.token}`,
+          "content-type": "application/json",
+          "idempotency-key": randomUUID(),
+        },
+        body: JSON.stringify({ body: messageBody(`${name} #${counter}`) }),
+        timeoutMs: 10_000,
+      });
+      record.answeredAt = performance.now();
+      if (answer.status === 201) {
+        record.messageId = (JSON.parse(answer.body) as { id: string }).id;
+        latencies.push(record.answeredAt - scheduledAt);
+      } else record.error = errorKind(answer);
+    } catch (error) {
+      record.error = errorKind(error as Error);
+    }
+    if (record.error) countInto(errors, record.error);
+  });
+  const elapsedS = (performance.now() - started) / 1000;
+  const processes = Object.fromEntries((await mark?.end()) ?? []);
+  const outboxBacklog = context.outboxBacklog ? await context.outboxBacklog() : null;
+
+  const deadline = performance.now() + context.drainMs;
+  let deliveries;
+  for (;;) {
+    ledger.collect();
+    deliveries = ledger.deliveriesOf(sends);
+    if (deliveries.missing === 0 || performance.now() > deadline) break;
+    await sleep(50);
+  }
+  context.allSends.push(...sends);
+  const accepted = sends.filter((send) => send.messageId).length;
+  return {
+    name,
+    targetRate: rate,
+    durationS: elapsedS,
+    sends: sends.length,
+    acceptedPerS: accepted / elapsedS,
+    deliveredPerS:
+      deliveries.latencies.length / Math.max(elapsedS, (deliveries.lastArrival - started) / 1000),
+    httpLatencyMs: summarize(latencies),
+    deliveryLatencyMs: summarize(deliveries.latencies),
+    errors,
+    behind: deliveries.missing,
+    duplicates: ledger.duplicates,
+    processes,
+    outboxBacklog,
+  };
+}

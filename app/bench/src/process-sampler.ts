@@ -1,0 +1,80 @@
+export interface ProcessFigures {
+  /** CPU seconds (user + system) the process spent during the phase. */
+  cpuSeconds: number;
+  /** The highest resident memory sampled during the phase, in MiB. */
+  peakRssMiB: number;
+}
+
+interface Sample {
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** Reads `process_cpu_seconds_total` and `process_resident_memory_bytes` from a Prometheus text page. */
+export function parseProcessMetrics(text: string): Sample | undefined {
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1]);
+  const sample = {
+    cpuSeconds: value("process_cpu_seconds_total"),
+    rssBytes: value("process_resident_memory_bytes"),
+  };
+  return Number.isFinite(sample.cpuSeconds) && Number.isFinite(sample.rssBytes) ? sample : undefined;
+}
+
+/**
+ * Samples each service process's CPU time and resident memory from its admin `/metrics` once a
+ * second (the same figures Prometheus sees), so a phase can report CPU seconds and peak RSS.
+ */
+export class ProcessSampler {
+  private readonly latest = new Map<string, Sample>();
+  private readonly peakSince = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly adminPorts: Map<string, number>) {}
+
+  async start(): Promise<void> {
+    await this.sample();
+    this.timer = setInterval(() => void this.sample(), 1000);
+  }
+
+  private async sample(): Promise<void> {
+    await Promise.all(
+      [...this.adminPorts].map(async ([name, port]) => {
+        const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+          (response) => response.text(),
+          () => "",
+        );
+        const sample = parseProcessMetrics(text);
+        if (!sample) return;
+        this.latest.set(name, sample);
+        this.peakSince.set(name, Math.max(this.peakSince.get(name) ?? 0, sample.rssBytes));
+      }),
+    );
+  }
+
+  /** Marks the start of a phase; `end()` of the returned mark gives the figures since. */
+  async mark(): Promise<{ end(): Promise<Map<string, ProcessFigures>> }> {
+    await this.sample();
+    const before = new Map(this.latest);
+    this.peakSince.clear();
+    for (const [name, sample] of before) this.peakSince.set(name, sample.rssBytes);
+    return {
+      end: async () => {
+        await this.sample();
+        const figures = new Map<string, ProcessFigures>();
+        for (const [name, sample] of this.latest) {
+          figures.set(name, {
+            cpuSeconds: sample.cpuSeconds - (before.get(name)?.cpuSeconds ?? sample.cpuSeconds),
+            peakRssMiB: (this.peakSince.get(name) ?? sample.rssBytes) / MIB,
+          });
+        }
+        return figures;
+      },
+    };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
