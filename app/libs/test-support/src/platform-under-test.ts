@@ -51,7 +51,7 @@ export async function startPlatformUnderTest(
     onLine:
       options.onLine ??
       ((name, line) => {
-      logs.push({ name, line });
+        logs.push({ name, line });
         if (process.env.PARLEY_TEST_LOGS) process.stdout.write(`${name} | ${line}\n`);
       }),
   });
