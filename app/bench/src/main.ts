@@ -30,7 +30,11 @@ const MB = 1_000_000;
 
 /** Starts the platform unless a gateway URL was given; counts the services' error log lines. */
 async function startPlatform(settings: Settings, onError: (line: string) => void) {
-  if (settings.url) return undefined;
+  if (settings.url) {
+    if (settings.cpuProfileDir)
+      throw new UsageError("--cpu-prof needs the platform the benchmark starts, not --url");
+    return undefined;
+  }
   return startPlatformUnderTest({
     env: {
       // The benchmark measures the platform, not its abuse limits or token expiry.
@@ -38,6 +42,9 @@ async function startPlatform(settings: Settings, onError: (line: string) => void
       RATE_LIMIT_AUTH_PER_MINUTE: "1000000",
       AUTH_ACCESS_TOKEN_TTL_SECONDS: "7200",
       DATABASE_POOL_SIZE: String(settings.poolSize),
+      ...(settings.cpuProfileDir
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${settings.cpuProfileDir}` }
+        : {}),
     },
     onLine: (name, line) => {
       // Errors, fatal errors, and anything that is not a log record (a configuration refusal).

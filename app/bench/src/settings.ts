@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Shape } from "./population";
 
 export interface Settings {
@@ -23,9 +24,13 @@ export interface Settings {
   /** Concurrent callers of the gateway baseline. */
   gatewayWorkers: number;
   outDir: string;
+  /** Where the services write CPU profiles (`node --cpu-prof`), when asked for. */
+  cpuProfileDir: string | undefined;
 }
 
-const full: Omit<Settings, "url" | "outDir"> = {
+type Profile = Omit<Settings, "url" | "outDir" | "cpuProfileDir">;
+
+const full: Profile = {
   mode: "full",
   shape: { directPairs: 8, groups: 2, groupSize: 5 },
   startRate: 20,
@@ -41,7 +46,7 @@ const full: Omit<Settings, "url" | "outDir"> = {
   gatewayWorkers: 32,
 };
 
-const quick: Omit<Settings, "url" | "outDir"> = {
+const quick: Profile = {
   ...full,
   mode: "quick",
   shape: { directPairs: 2, groups: 1, groupSize: 3 },
@@ -70,6 +75,7 @@ same machine. Prints the tables and writes them as JSON and Markdown.
   --group-size <n>     members per group, creator included (default ${full.shape.groupSize})
   --start-rate <n>     first step, sends per second (default ${full.startRate}, quick ${quick.startRate})
   --out <dir>          where results go (default .local/bench)
+  --cpu-prof <dir>     the services write CPU profiles (node --cpu-prof) into <dir> when they stop
   --help               this text`;
 
 export class UsageError extends Error {}
@@ -82,6 +88,7 @@ export function parseArguments(args: readonly string[], repositoryRoot: string):
     ...base,
     shape: { ...base.shape },
     url: undefined,
+    cpuProfileDir: undefined,
     outDir: `${repositoryRoot}/.local/bench`,
   };
   const integer = (flag: string, value: string | undefined, min: number, max: number) => {
@@ -110,8 +117,13 @@ export function parseArguments(args: readonly string[], repositoryRoot: string):
     else if (flag === "--out") {
       if (!value) throw new UsageError("--out needs a folder");
       settings.outDir = value;
+    } else if (flag === "--cpu-prof") {
+      if (!value) throw new UsageError("--cpu-prof needs a folder");
+      settings.cpuProfileDir = resolve(value);
     } else throw new UsageError(`unknown option ${flag}`);
   }
+  if (settings.url && settings.cpuProfileDir)
+    throw new UsageError("--cpu-prof profiles the platform the benchmark starts; it cannot with --url");
   if (settings.shape.directPairs + settings.shape.groups === 0)
     throw new UsageError("at least one conversation is needed (--direct or --groups above 0)");
   return settings;
