@@ -20,7 +20,7 @@ import { messageBody, messageSentPayload } from "./message-payload";
 import { type PhaseContext, type PhaseResult, runPhase } from "./platform-phase";
 import { createPopulation, recipientsPerSend, usersFor } from "./population";
 import { ProcessSampler } from "./process-sampler";
-import { rampRates, shortfalls } from "./ramp";
+import { rampRates, refinedRate, shortfalls } from "./ramp";
 import { type BenchResult, type Machine, type Target, toMarkdown } from "./report";
 import { type Settings, UsageError, parseArguments, usage } from "./settings";
 
@@ -30,11 +30,7 @@ const MB = 1_000_000;
 
 /** Starts the platform unless a gateway URL was given; counts the services' error log lines. */
 async function startPlatform(settings: Settings, onError: (line: string) => void) {
-  if (settings.url) {
-    if (settings.cpuProfileDir)
-      throw new UsageError("--cpu-prof needs the platform the benchmark starts, not --url");
-    return undefined;
-  }
+  if (settings.url) return undefined;
   return startPlatformUnderTest({
     env: {
       // The benchmark measures the platform, not its abuse limits or token expiry.
@@ -42,13 +38,12 @@ async function startPlatform(settings: Settings, onError: (line: string) => void
       RATE_LIMIT_AUTH_PER_MINUTE: "1000000",
       AUTH_ACCESS_TOKEN_TTL_SECONDS: "7200",
       DATABASE_POOL_SIZE: String(settings.poolSize),
-      ...(settings.cpuProfileDir
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${settings.cpuProfileDir}` }
-        : {}),
     },
+    nodeArgs: settings.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfileDir}`] : [],
     onLine: (name, line) => {
       // Errors, fatal errors, and anything that is not a log record (a configuration refusal).
-      if (/"level":(50|60)/.test(line) || !line.startsWith("{")) onError(`${name}: ${line.slice(0, 400)}`);
+      if (/"level":"(error|fatal)"/.test(line) || !line.startsWith("{"))
+        onError(`${name}: ${line.slice(0, 400)}`);
     },
   });
 }
@@ -169,17 +164,32 @@ async function run(settings: Settings): Promise<number> {
     await runPhase(context, "warm-up", settings.startRate, Math.min(3000, settings.stepMs));
     const steps: BenchResult["steps"] = [];
     let heldRate: number | undefined;
+    const step = async (name: string, rate: number) => {
+      // Whatever the last step left behind is delivered first, so each step starts even.
+      await waitForAll(ledger, context.allSends, 15_000);
+      const phase = await runPhase(context, name, rate, settings.stepMs);
+      const reasons = shortfalls(phase, settings.behindP99Ms);
+      steps.push({ ...phase, shortfalls: reasons });
+      report(phase, reasons.length ? `(fell behind: ${reasons.join("; ")})` : "");
+      return reasons.length === 0;
+    };
+    let fellAt: number | undefined;
     for (const [index, rate] of rampRates(
       settings.startRate,
       settings.stepFactor,
       settings.maxSteps,
     ).entries()) {
-      const phase = await runPhase(context, `step ${index + 1}`, rate, settings.stepMs);
-      const reasons = shortfalls(phase, settings.behindP99Ms);
-      steps.push({ ...phase, shortfalls: reasons });
-      report(phase, reasons.length ? `(fell behind: ${reasons.join("; ")})` : "");
-      if (reasons.length) break;
+      if (!(await step(`step ${index + 1}`, rate))) {
+        fellAt = rate;
+        break;
+      }
       heldRate = rate;
+    }
+    for (let refinement = 1; refinement <= settings.refineSteps; refinement += 1) {
+      const rate = heldRate !== undefined && fellAt !== undefined ? refinedRate(heldRate, fellAt) : undefined;
+      if (rate === undefined) break;
+      if (await step(`refine ${refinement}`, rate)) heldRate = rate;
+      else fellAt = rate;
     }
     let hold: BenchResult["hold"];
     let half: PhaseResult | undefined;

@@ -1,5 +1,5 @@
 import type { PhaseResult } from "./platform-phase";
-import { rampRates, shortfalls } from "./ramp";
+import { rampRates, refinedRate, shortfalls } from "./ramp";
 import { summarize } from "./statistics";
 
 const phase = (changes: Partial<PhaseResult> = {}): PhaseResult => ({
@@ -23,6 +23,13 @@ describe("the ramp", () => {
   it("when rates are stepped up, then each is the factor times the last, rounded, without repeats", () => {
     expect(rampRates(20, 1.5, 5)).toEqual([20, 30, 45, 68, 101]);
     expect(rampRates(1, 1.2, 4)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("when a step fell behind, then the next tries halfway back until the two are within 5%", () => {
+    expect(refinedRate(163, 212)).toBe(188);
+    expect(refinedRate(188, 212)).toBe(200);
+    expect(refinedRate(200, 206)).toBeUndefined();
+    expect(refinedRate(10, 12)).toBeUndefined();
   });
 
   it("when a step kept up, then it has no shortfalls", () => {

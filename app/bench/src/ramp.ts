@@ -10,6 +10,15 @@ export function rampRates(start: number, factor: number, steps: number): number[
   return rates;
 }
 
+/**
+ * The rate halfway between the highest that kept up and the lowest that fell behind, or
+ * undefined once they are within 5% (or 2 sends/s) of each other.
+ */
+export function refinedRate(kept: number, fell: number): number | undefined {
+  if (fell - kept <= Math.max(2, kept * 0.05)) return undefined;
+  return Math.round((kept + fell) / 2);
+}
+
 /** Why a phase did not keep up (empty when it did): errors, deliveries behind, rate or latency slipping. */
 export function shortfalls(phase: PhaseResult, behindP99Ms: number): string[] {
   const reasons: string[] = [];

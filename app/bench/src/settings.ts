@@ -11,6 +11,8 @@ export interface Settings {
   stepFactor: number;
   maxSteps: number;
   stepMs: number;
+  /** Steps halfway between the last rate that kept up and the first that fell behind. */
+  refineSteps: number;
   /** The measured window at the highest good rate, and the one at half of it. */
   holdMs: number;
   halfMs: number;
@@ -37,6 +39,7 @@ const full: Profile = {
   stepFactor: 1.3,
   maxSteps: 20,
   stepMs: 10_000,
+  refineSteps: 2,
   holdMs: 30_000,
   halfMs: 15_000,
   drainMs: 5000,
@@ -54,6 +57,7 @@ const quick: Profile = {
   stepFactor: 2,
   maxSteps: 3,
   stepMs: 3000,
+  refineSteps: 0,
   holdMs: 4000,
   halfMs: 3000,
   drainMs: 3000,

@@ -18,6 +18,8 @@ export interface PlatformOptions {
   gatewayPort?: number;
   /** Processes per service (tests run several notification and gateway replicas); 1 by default. */
   replicas?: Partial<Record<ServiceName, number>>;
+  /** Options for node itself in every service process (profiling, for instance). */
+  nodeArgs?: string[];
   /** Extra variables for every service, then per service. */
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -102,6 +104,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       name: replica === 0 ? name : `${name}-${replica + 1}`,
       entry: join(repositoryRoot, "app", "services", name, "dist", "main.js"),
       env,
+      nodeArgs: options.nodeArgs,
       adminPort,
       onLine,
     });

@@ -6,6 +6,8 @@ export interface ServiceProcessOptions {
   /** The compiled entry point (`app/services/<name>/dist/main.js`). */
   entry: string;
   env: Record<string, string>;
+  /** Options for node itself, before the entry point (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   adminPort: number;
   /** Receives every line the process writes, stdout and stderr alike. */
   onLine(name: string, line: string): void;
@@ -26,8 +28,8 @@ export interface ServiceProcess {
 
 /** Runs one service as its own Node.js process. */
 export function startServiceProcess(options: ServiceProcessOptions): ServiceProcess {
-  const { name, entry, env, adminPort, onLine } = options;
-  const child = spawn(process.execPath, [entry], {
+  const { name, entry, env, nodeArgs = [], adminPort, onLine } = options;
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: a terminal's Ctrl-C reaches only the launcher, which stops the

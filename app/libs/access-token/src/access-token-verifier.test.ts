@@ -65,6 +65,58 @@ describe("access token verifier", () => {
     });
   });
 
+  it("when the same token comes again, then its signature is not checked again", async () => {
+    const token = sign(current);
+    const checks = jest.spyOn(jwt, "verify");
+    try {
+      const first = await verifier.verify(token);
+      const again = await verifier.verify(token);
+      expect(again).toEqual(first);
+      expect(checks).toHaveBeenCalledTimes(1);
+    } finally {
+      checks.mockRestore();
+    }
+  });
+
+  it("when a remembered token expires, then it is refused as expired", async () => {
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate"], now: Date.now() });
+    try {
+      const token = sign(current, { expiresIn: 2 });
+      await expect(verifier.verify(token)).resolves.toMatchObject({ userId });
+      jest.setSystemTime(Date.now() + 60_000);
+      await expect(verifier.verify(token)).rejects.toMatchObject({ message: "Access token expired." });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("when a remembered token is altered by one byte, then the altered one is checked and refused", async () => {
+    const token = sign(current);
+    await verifier.verify(token);
+    const altered = `${token.slice(0, -2)}${token.endsWith("A") ? "B" : "A"}${token.slice(-1)}`;
+    await expect(verifier.verify(altered)).rejects.toMatchObject({ kind: "unauthenticated" });
+  });
+
+  it("when more tokens verified than it remembers, then the oldest are forgotten and checked again", async () => {
+    const small = createAccessTokenVerifier({
+      fetchKeys: async () => served,
+      issuer,
+      audience,
+      maxCachedTokens: 2,
+    });
+    const tokens = [1, 2, 3].map((n) => sign(current, { jwtid: `t${n}` }));
+    for (const token of tokens) await small.verify(token);
+    const checks = jest.spyOn(jwt, "verify");
+    try {
+      await small.verify(tokens[2]!);
+      expect(checks).toHaveBeenCalledTimes(0);
+      await small.verify(tokens[0]!);
+      expect(checks).toHaveBeenCalledTimes(1);
+    } finally {
+      checks.mockRestore();
+    }
+  });
+
   it("when the token has expired, then it is refused and says so", async () => {
     const token = sign(current, { expiresIn: -60 });
     await expect(verifier.verify(token)).rejects.toMatchObject({

@@ -88,6 +88,16 @@ describe("service database (real PostgreSQL)", () => {
     expect(inTransaction).toEqual([{ id: 10 }]);
   });
 
+  it("when a transaction runs, then it is READ COMMITTED, set per connection rather than per transaction", async () => {
+    const rows = await first.transaction((manager) =>
+      queryIn(manager)<{ level: string; source: string }>(
+        `SELECT current_setting('transaction_isolation') AS level, source
+           FROM pg_settings WHERE name = 'default_transaction_isolation'`,
+      ),
+    );
+    expect(rows).toEqual([{ level: "read committed", source: "client" }]);
+  });
+
   it("when pinged, then a live database answers", async () => {
     await expect(first.ping()).resolves.toBeUndefined();
   });

@@ -62,7 +62,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<ServiceDat
     extra: {
       max: poolSize,
       application_name: applicationName,
-      options: `-c search_path=${schema}`,
+      // READ COMMITTED set once per connection: transactions then need no SET TRANSACTION round trip.
+      options: `-c search_path=${schema} -c default_transaction_isolation=read\\ committed`,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
     },
@@ -85,7 +86,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<ServiceDat
         await runner.release();
       }
     },
-    transaction: (work) => dataSource.transaction("READ COMMITTED", work),
+    transaction: (work) => dataSource.transaction(work),
 
     async migrate() {
       const runner = dataSource.createQueryRunner();

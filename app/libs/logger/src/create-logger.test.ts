@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createLogger } from "./create-logger";
 
@@ -59,5 +61,28 @@ describe("createLogger", () => {
     logger.warn("loud");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("loud");
+  });
+
+  it("when a process logs to standard output and exits at once, then every line is written", () => {
+    // The compiled library (npm test builds first): the child process runs plain Node.js.
+    const script = `
+      const { createLogger } = require(${JSON.stringify(join(__dirname, "..", "dist", "create-logger.js"))});
+      const logger = createLogger({ service: "exit-test", level: "info" });
+      for (let i = 0; i < 500; i += 1) logger.info({ i }, "line");
+      logger.fatal("last words");
+      process.exit(3);`;
+    let output = "";
+    try {
+      execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    } catch (error) {
+      output = (error as { stdout: string; status: number }).stdout;
+      expect((error as { status: number }).status).toBe(3);
+    }
+    const lines = output
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { msg: string });
+    expect(lines).toHaveLength(501);
+    expect(lines[500]!.msg).toBe("last words");
   });
 });

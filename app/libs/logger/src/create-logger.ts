@@ -40,11 +40,19 @@ export const redactedPaths = [
 export interface LoggerOptions {
   service: string;
   level: string;
-  /** Where lines go; standard output when absent (tests pass a stream to read them back). */
+  /**
+   * Where lines go; when absent, standard output written asynchronously (tests pass a stream to
+   * read them back).
+   */
   destination?: DestinationStream;
 }
 
-/** A pino logger writing one JSON object per line. */
+/**
+ * A pino logger writing one JSON object per line. Standard output is written off the event loop
+ * (lines logged while a write is under way go out together in the next one), which keeps a write
+ * system call per request off the hot path; pino flushes what is pending when the process exits,
+ * `process.exit()` and fatal errors included.
+ */
 export function createLogger({ service, level, destination }: LoggerOptions): Logger {
   return pino(
     {
@@ -54,6 +62,6 @@ export function createLogger({ service, level, destination }: LoggerOptions): Lo
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: redactedPaths, censor: "[redacted]" },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

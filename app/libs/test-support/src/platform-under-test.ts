@@ -23,7 +23,7 @@ export interface PlatformUnderTest extends Platform {
  * schemas of their own. Set PARLEY_TEST_LOGS=1 to see their output.
  */
 export async function startPlatformUnderTest(
-  options: Partial<Pick<PlatformOptions, "env" | "serviceEnv" | "replicas">> & {
+  options: Partial<Pick<PlatformOptions, "env" | "serviceEnv" | "replicas" | "nodeArgs">> & {
     /** Receives the services' lines instead of `logs` (the benchmark counts errors, keeps nothing). */
     onLine?: PlatformOptions["onLine"];
   } = {},
@@ -47,6 +47,7 @@ export async function startPlatformUnderTest(
       ...options.env,
     },
     serviceEnv: options.serviceEnv,
+    nodeArgs: options.nodeArgs,
     replicas: options.replicas,
     onLine:
       options.onLine ??

@@ -58,42 +58,48 @@ export function messageQueries(query: Query) {
   };
 }
 
+/** What `appendMessage` did: stored the new message, found the sender's earlier one, or neither. */
+export type AppendOutcome =
+  | { kind: "appended"; message: MessageRecord; memberIds: string[] }
+  | { kind: "repeated"; message: MessageRecord }
+  /** Another send by the same sender took the key meanwhile (nothing was written). */
+  | { kind: "key_taken" };
+
 /** Writes on messages; they run inside a transaction. */
 export function messageWrites(query: Query) {
   return {
     /**
-     * The conversation's next message number and the send time. The UPDATE holds the conversation's
-     * row lock until the transaction ends, so numbers are handed out without gaps or duplicates.
+     * One statement, run while the caller holds the conversation's row lock: returns the sender's
+     * earlier message with this idempotency key if there is one; otherwise takes the conversation's
+     * next number and the send time (the UPDATE keeps the row lock, so numbers have no gaps or
+     * duplicates), inserts the message, and returns it with the members at that moment.
      */
-    async takeNextSeq(conversationId: string): Promise<{ seq: string; sentAt: Date }> {
-      const rows = await query<{ seq: string; sent_at: Date }>(
-        `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = clock_timestamp()
-          WHERE id = $1 RETURNING last_seq::text AS seq, last_message_at AS sent_at`,
-        [conversationId],
+    async appendMessage(message: Omit<MessageRecord, "seq" | "sentAt">): Promise<AppendOutcome> {
+      const rows = await query<MessageRow & { source: "appended" | "repeated"; member_ids: string[] }>(
+        `WITH prior AS (
+           SELECT ${COLUMNS} FROM messages WHERE sender_id = $3 AND idempotency_key = $5
+         ), numbered AS (
+           UPDATE conversations SET last_seq = last_seq + 1, last_message_at = clock_timestamp()
+            WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM prior)
+            RETURNING last_seq, last_message_at
+         ), appended AS (
+           INSERT INTO messages (id, conversation_id, seq, sender_id, body, idempotency_key, sent_at)
+           SELECT $1, $2, last_seq, $3, $4, $5, last_message_at FROM numbered
+           ON CONFLICT (sender_id, idempotency_key) DO NOTHING
+           RETURNING ${COLUMNS}
+         )
+         SELECT 'appended' AS source, appended.*,
+                (SELECT array_agg(user_id ORDER BY join_order) FROM conversation_members
+                  WHERE conversation_id = $2) AS member_ids
+           FROM appended
+         UNION ALL
+         SELECT 'repeated', prior.*, NULL FROM prior`,
+        [message.id, message.conversationId, message.senderId, message.body, message.idempotencyKey],
       );
       const row = rows[0];
-      if (!row) throw new Error(`conversation ${conversationId} vanished inside its own transaction`);
-      return { seq: row.seq, sentAt: row.sent_at };
-    },
-
-    /** Undefined when the sender already used the idempotency key (nothing is written). */
-    async insertMessage(message: MessageRecord): Promise<MessageRecord | undefined> {
-      const rows = await query<MessageRow>(
-        `INSERT INTO messages (id, conversation_id, seq, sender_id, body, idempotency_key, sent_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (sender_id, idempotency_key) DO NOTHING
-         RETURNING ${COLUMNS}`,
-        [
-          message.id,
-          message.conversationId,
-          message.seq,
-          message.senderId,
-          message.body,
-          message.idempotencyKey,
-          message.sentAt,
-        ],
-      );
-      return rows[0] && toMessage(rows[0]);
+      if (!row) return { kind: "key_taken" };
+      if (row.source === "repeated") return { kind: "repeated", message: toMessage(row) };
+      return { kind: "appended", message: toMessage(row), memberIds: row.member_ids };
     },
   };
 }

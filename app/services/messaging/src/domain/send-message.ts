@@ -19,8 +19,9 @@ function replay(first: MessageRecord, conversationId: string, body: string) {
 }
 
 /**
- * Sends a message. In one transaction, under the conversation's row lock: check membership and
- * the idempotency key, number the message, store it and enqueue `message.sent` in the outbox.
+ * Sends a message. In one transaction, under the conversation's row lock: check membership, then
+ * in one statement check the idempotency key, number and store the message, then enqueue
+ * `message.sent` in the outbox (five round trips to PostgreSQL with BEGIN and COMMIT).
  * A repeated key returns the first message without a new number or a second event; a broker
  * outage does not matter here, the relay publishes once it can.
  */
@@ -37,24 +38,19 @@ export async function sendMessage(
   try {
     outcome = await deps.store.inTransaction(async (tx) => {
       requireMember(await tx.lockMembership(conversationId, caller.userId));
-      const first = await tx.findMessageByIdempotencyKey(caller.userId, key);
-      if (first) return replay(first, conversationId, body);
-
-      const { seq, sentAt } = await tx.takeNextSeq(conversationId);
-      const message = await tx.insertMessage({
+      const appended = await tx.appendMessage({
         id: randomUUID(),
         conversationId,
         senderId: caller.userId,
         body,
-        sentAt,
-        seq,
         idempotencyKey: key,
       });
+      if (appended.kind === "repeated") return replay(appended.message, conversationId, body);
       // Only a send to another conversation can take the key meanwhile (same-conversation sends
       // wait for the lock); undo the numbering and answer from the message that won.
-      if (!message) throw new KeyTakenMeanwhile();
+      if (appended.kind === "key_taken") throw new KeyTakenMeanwhile();
 
-      const recipientIds = (await tx.memberIds(conversationId)).filter((id) => id !== caller.userId);
+      const { message, memberIds } = appended;
       await enqueueEvent(
         tx.manager,
         "message.sent",
@@ -62,11 +58,11 @@ export async function sendMessage(
           messageId: message.id,
           conversationId,
           senderId: caller.userId,
-          recipientIds,
+          recipientIds: memberIds.filter((id) => id !== caller.userId),
           preview: preview(body),
-          sentAt,
+          sentAt: message.sentAt,
         },
-        sentAt,
+        message.sentAt,
       );
       return { message, created: true };
     });

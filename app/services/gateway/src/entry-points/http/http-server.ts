@@ -77,6 +77,8 @@ function limiter(perMinute: number, keyOf: (request: Request, response: Response
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const { routes, openapi, authenticate, logger } = options;
   const app = express();
+  // API answers are not cached by validators; hashing every JSON body for an ETag is wasted work.
+  app.set("etag", false);
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxySetting(options.trustProxy));
   app.set("query parser", "simple");
