@@ -39,7 +39,10 @@ async function startPlatform(settings: Settings, onError: (line: string) => void
       AUTH_ACCESS_TOKEN_TTL_SECONDS: "7200",
       DATABASE_POOL_SIZE: String(settings.poolSize),
     },
-    nodeArgs: settings.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfileDir}`] : [],
+    nodeArgs: [
+      ...settings.nodeArgs,
+      ...(settings.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfileDir}`] : []),
+    ],
     onLine: (name, line) => {
       // Errors, fatal errors, and anything that is not a log record (a configuration refusal).
       if (/"level":"(error|fatal)"/.test(line) || !line.startsWith("{"))

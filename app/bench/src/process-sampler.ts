@@ -3,16 +3,19 @@ export interface ProcessFigures {
   cpuSeconds: number;
   /** The highest resident memory sampled during the phase, in MiB. */
   peakRssMiB: number;
+  /** The highest V8 heap in use sampled during the phase, in MiB (RSS minus this is mostly GC headroom and code). */
+  peakHeapUsedMiB: number;
 }
 
 interface Sample {
   cpuSeconds: number;
   rssBytes: number;
+  heapUsedBytes: number;
 }
 
 const MIB = 1024 * 1024;
 
-/** Reads `process_cpu_seconds_total` and `process_resident_memory_bytes` from a Prometheus text page. */
+/** Reads CPU time, resident memory and V8 heap in use from a Prometheus text page. */
 export function parseProcessMetrics(text: string): Sample | undefined {
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1]);
   const sample = {
@@ -28,7 +31,7 @@ export function parseProcessMetrics(text: string): Sample | undefined {
  */
 export class ProcessSampler {
   private readonly latest = new Map<string, Sample>();
-  private readonly peakSince = new Map<string, number>();
+  private readonly peakSince = new Map<string, { rss: number; heap: number }>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly adminPorts: Map<string, number>) {}
@@ -48,7 +51,11 @@ export class ProcessSampler {
         const sample = parseProcessMetrics(text);
         if (!sample) return;
         this.latest.set(name, sample);
-        this.peakSince.set(name, Math.max(this.peakSince.get(name) ?? 0, sample.rssBytes));
+        const peak = this.peakSince.get(name);
+        this.peakSince.set(name, {
+          rss: Math.max(peak?.rss ?? 0, sample.rssBytes),
+          heap: Math.max(peak?.heap ?? 0, sample.heapUsedBytes),
+        });
       }),
     );
   }
@@ -58,7 +65,8 @@ export class ProcessSampler {
     await this.sample();
     const before = new Map(this.latest);
     this.peakSince.clear();
-    for (const [name, sample] of before) this.peakSince.set(name, sample.rssBytes);
+    for (const [name, sample] of before)
+      this.peakSince.set(name, { rss: sample.rssBytes, heap: sample.heapUsedBytes });
     return {
       end: async () => {
         await this.sample();
@@ -66,7 +74,8 @@ export class ProcessSampler {
         for (const [name, sample] of this.latest) {
           figures.set(name, {
             cpuSeconds: sample.cpuSeconds - (before.get(name)?.cpuSeconds ?? sample.cpuSeconds),
-            peakRssMiB: (this.peakSince.get(name) ?? sample.rssBytes) / MIB,
+            peakRssMiB: (this.peakSince.get(name)?.rss ?? sample.rssBytes) / MIB,
+            peakHeapUsedMiB: (this.peakSince.get(name)?.heap ?? sample.heapUsedBytes) / MIB,
           });
         }
         return figures;

@@ -110,7 +110,7 @@ export function toMarkdown(result: BenchResult): string {
         phase.shortfalls ? phase.shortfalls.join("; ") || "kept up" : "",
       ]),
     ),
-    "## Service processes: CPU seconds / peak RSS (MiB) per phase",
+    "## Service processes: CPU seconds / peak RSS / peak V8 heap in use (MiB) per phase",
     services.length
       ? markdownTable(
           ["phase", ...services],
@@ -118,7 +118,9 @@ export function toMarkdown(result: BenchResult): string {
             phase.name,
             ...services.map((name) => {
               const figures = phase.processes[name];
-              return figures ? `${figures.cpuSeconds.toFixed(1)} s / ${Math.round(figures.peakRssMiB)}` : "–";
+              return figures
+                ? `${figures.cpuSeconds.toFixed(1)} s / ${Math.round(figures.peakRssMiB)} / ${Math.round(figures.peakHeapUsedMiB)}`
+                : "–";
             }),
           ]),
         )

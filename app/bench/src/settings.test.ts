@@ -25,6 +25,12 @@ describe("the benchmark's command line", () => {
     });
   });
 
+  it("when node options are given, then each becomes its own argument", () => {
+    expect(parse("--node-args", "--max-old-space-size=96  --trace-gc")).toMatchObject({
+      nodeArgs: ["--max-old-space-size=96", "--trace-gc"],
+    });
+  });
+
   it("when --help is asked for, then nothing runs", () => {
     expect(parse("--quick", "--help")).toBe("help");
   });
@@ -36,7 +42,8 @@ describe("the benchmark's command line", () => {
     [["--url"], "--url needs the gateway's base URL"],
     [["--rate", "5"], "unknown option --rate"],
     [["--cpu-prof"], "--cpu-prof needs a folder"],
-    [["--url", "http://h:1", "--cpu-prof", "p"], "it cannot with --url"],
+    [["--url", "http://h:1", "--cpu-prof", "p"], "not to --url"],
+    [["--node-args", "max-old-space-size=9"], "--node-args needs node options"],
     [["--direct", "0", "--groups", "0"], "at least one conversation is needed"],
   ])("when given %j, then it is refused with a reason", (args, reason) => {
     expect(() => parse(...args)).toThrow(UsageError);

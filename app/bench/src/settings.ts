@@ -26,11 +26,13 @@ export interface Settings {
   /** Concurrent callers of the gateway baseline. */
   gatewayWorkers: number;
   outDir: string;
+  /** Options for node in every service process (`--cpu-prof` adds its own). */
+  nodeArgs: string[];
   /** Where the services write CPU profiles (`node --cpu-prof`), when asked for. */
   cpuProfileDir: string | undefined;
 }
 
-type Profile = Omit<Settings, "url" | "outDir" | "cpuProfileDir">;
+type Profile = Omit<Settings, "url" | "outDir" | "cpuProfileDir" | "nodeArgs">;
 
 const full: Profile = {
   mode: "full",
@@ -80,6 +82,7 @@ same machine. Prints the tables and writes them as JSON and Markdown.
   --start-rate <n>     first step, sends per second (default ${full.startRate}, quick ${quick.startRate})
   --out <dir>          where results go (default .local/bench)
   --cpu-prof <dir>     the services write CPU profiles (node --cpu-prof) into <dir> when they stop
+  --node-args "<opts>" options for node in every service, e.g. "--max-old-space-size=96"
   --help               this text`;
 
 export class UsageError extends Error {}
@@ -93,6 +96,7 @@ export function parseArguments(args: readonly string[], repositoryRoot: string):
     shape: { ...base.shape },
     url: undefined,
     cpuProfileDir: undefined,
+    nodeArgs: [],
     outDir: `${repositoryRoot}/.local/bench`,
   };
   const integer = (flag: string, value: string | undefined, min: number, max: number) => {
@@ -124,10 +128,16 @@ export function parseArguments(args: readonly string[], repositoryRoot: string):
     } else if (flag === "--cpu-prof") {
       if (!value) throw new UsageError("--cpu-prof needs a folder");
       settings.cpuProfileDir = resolve(value);
+    } else if (flag === "--node-args") {
+      if (!value?.startsWith("--"))
+        throw new UsageError('--node-args needs node options, e.g. "--max-old-space-size=96"');
+      settings.nodeArgs = value.split(/\s+/).filter(Boolean);
     } else throw new UsageError(`unknown option ${flag}`);
   }
-  if (settings.url && settings.cpuProfileDir)
-    throw new UsageError("--cpu-prof profiles the platform the benchmark starts; it cannot with --url");
+  if (settings.url && (settings.cpuProfileDir || settings.nodeArgs.length))
+    throw new UsageError(
+      "--cpu-prof and --node-args apply to the platform the benchmark starts, not to --url",
+    );
   if (settings.shape.directPairs + settings.shape.groups === 0)
     throw new UsageError("at least one conversation is needed (--direct or --groups above 0)");
   return settings;

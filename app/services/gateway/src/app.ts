@@ -83,6 +83,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
+  // Idle keep-alive connections outlive those of the load balancers in front (60 s on AWS ALB):
+  // the side that closes first must be the client, or a request can race the close and fail.
+  server.keepAliveTimeout = 65_000;
   const address = server.address();
   const httpPort = typeof address === "object" && address ? address.port : config.HTTP_PORT;
   logger.info({ port: httpPort }, "HTTP server listening");
