@@ -21,13 +21,14 @@ export function parseProcessMetrics(text: string): Sample | undefined {
   const sample = {
     cpuSeconds: value("process_cpu_seconds_total"),
     rssBytes: value("process_resident_memory_bytes"),
+    heapUsedBytes: value("nodejs_heap_size_used_bytes"),
   };
-  return Number.isFinite(sample.cpuSeconds) && Number.isFinite(sample.rssBytes) ? sample : undefined;
+  return Object.values(sample).every(Number.isFinite) ? sample : undefined;
 }
 
 /**
- * Samples each service process's CPU time and resident memory from its admin `/metrics` once a
- * second (the same figures Prometheus sees), so a phase can report CPU seconds and peak RSS.
+ * Samples each service process's CPU time, resident memory and heap from its admin `/metrics`
+ * once a second (the same figures Prometheus sees), so a phase can report CPU seconds and peaks.
  */
 export class ProcessSampler {
   private readonly latest = new Map<string, Sample>();
