@@ -16,7 +16,8 @@ export interface Machine {
 export interface Target {
   target: string;
   measured: string;
-  met: boolean;
+  /** Undefined when the benchmark could not measure it (a gateway given by --url). */
+  met: boolean | undefined;
 }
 
 export interface BenchResult {
@@ -165,7 +166,11 @@ export function toMarkdown(result: BenchResult): string {
     "## Targets (2 cores running everything)",
     markdownTable(
       ["target", "measured", "met"],
-      result.targets.map((t) => [t.target, t.measured, t.met ? "yes" : "**no**"]),
+      result.targets.map((t) => [
+        t.target,
+        t.measured,
+        t.met === undefined ? "n/a" : t.met ? "yes" : "**no**",
+      ]),
     ),
   ];
   return `${sections.join("\n\n")}\n`;
