@@ -120,6 +120,47 @@ function targetsOf(result: Omit<BenchResult, "targets">): Target[] {
   ];
 }
 
+/**
+ * Steps the rate up until a step falls behind, then bisects between the last rate that kept up
+ * and the first that did not; returns every step and the highest rate that kept up.
+ */
+async function findSustainedRate(
+  context: PhaseContext,
+  settings: Settings,
+  report: (phase: PhaseResult, verdict: string) => void,
+): Promise<{ steps: BenchResult["steps"]; heldRate: number | undefined }> {
+  const steps: BenchResult["steps"] = [];
+  let heldRate: number | undefined;
+  const step = async (name: string, rate: number) => {
+    // Whatever the last step left behind is delivered first, so each step starts even.
+    await waitForAll(context.ledger, context.allSends, 15_000);
+    const phase = await runPhase(context, name, rate, settings.stepMs);
+    const reasons = shortfalls(phase, settings.behindP99Ms);
+    steps.push({ ...phase, shortfalls: reasons });
+    report(phase, reasons.length ? `(fell behind: ${reasons.join("; ")})` : "");
+    return reasons.length === 0;
+  };
+  let fellAt: number | undefined;
+  for (const [index, rate] of rampRates(
+    settings.startRate,
+    settings.stepFactor,
+    settings.maxSteps,
+  ).entries()) {
+    if (!(await step(`step ${index + 1}`, rate))) {
+      fellAt = rate;
+      break;
+    }
+    heldRate = rate;
+  }
+  for (let refinement = 1; refinement <= settings.refineSteps; refinement += 1) {
+    const rate = heldRate !== undefined && fellAt !== undefined ? refinedRate(heldRate, fellAt) : undefined;
+    if (rate === undefined) break;
+    if (await step(`refine ${refinement}`, rate)) heldRate = rate;
+    else fellAt = rate;
+  }
+  return { steps, heldRate };
+}
+
 async function run(settings: Settings): Promise<number> {
   const startedAt = new Date().toISOString();
   const serviceErrors: string[] = [];
@@ -127,7 +168,9 @@ async function run(settings: Settings): Promise<number> {
   const platform: PlatformUnderTest | undefined = await startPlatform(settings, (line) =>
     serviceErrors.push(line),
   );
-  const stopPlatform = async () => platform?.teardown().catch(() => undefined);
+  // Stopped once for the baselines and again on the way out (or on Ctrl-C): only the first stops.
+  let stopped: Promise<void> | undefined;
+  const stopPlatform = () => (stopped ??= platform?.teardown().catch(() => undefined) ?? Promise.resolve());
   process.once("SIGINT", () => void stopPlatform().then(() => process.exit(130)));
   const database = new Client({ connectionString: testDatabaseUrl });
   await database.connect();
@@ -166,35 +209,7 @@ async function run(settings: Settings): Promise<number> {
       );
 
     await runPhase(context, "warm-up", settings.startRate, Math.min(3000, settings.stepMs));
-    const steps: BenchResult["steps"] = [];
-    let heldRate: number | undefined;
-    const step = async (name: string, rate: number) => {
-      // Whatever the last step left behind is delivered first, so each step starts even.
-      await waitForAll(ledger, context.allSends, 15_000);
-      const phase = await runPhase(context, name, rate, settings.stepMs);
-      const reasons = shortfalls(phase, settings.behindP99Ms);
-      steps.push({ ...phase, shortfalls: reasons });
-      report(phase, reasons.length ? `(fell behind: ${reasons.join("; ")})` : "");
-      return reasons.length === 0;
-    };
-    let fellAt: number | undefined;
-    for (const [index, rate] of rampRates(
-      settings.startRate,
-      settings.stepFactor,
-      settings.maxSteps,
-    ).entries()) {
-      if (!(await step(`step ${index + 1}`, rate))) {
-        fellAt = rate;
-        break;
-      }
-      heldRate = rate;
-    }
-    for (let refinement = 1; refinement <= settings.refineSteps; refinement += 1) {
-      const rate = heldRate !== undefined && fellAt !== undefined ? refinedRate(heldRate, fellAt) : undefined;
-      if (rate === undefined) break;
-      if (await step(`refine ${refinement}`, rate)) heldRate = rate;
-      else fellAt = rate;
-    }
+    const { steps, heldRate } = await findSustainedRate(context, settings, report);
     let hold: BenchResult["hold"];
     let half: PhaseResult | undefined;
     if (heldRate !== undefined) {
