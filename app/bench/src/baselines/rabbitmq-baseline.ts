@@ -76,9 +76,10 @@ export async function rabbitMqBaseline(options: {
     const expected = consumed + arrivalCount(options.rate, options.rateDurationMs);
     const deadline = performance.now() + 5000;
     while (consumed < expected && performance.now() < deadline) await sleep(5);
-    await publisher.deleteQueue(queue);
     return { maxPerSecond, latencyAtRate: { rate: options.rate, latencyMs: summarize(latencies) } };
   } finally {
+    const cleanup = await connection.createChannel().catch(() => undefined);
+    await cleanup?.deleteQueue(queue).catch(() => undefined);
     await connection.close().catch(() => undefined);
   }
 }
