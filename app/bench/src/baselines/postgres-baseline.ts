@@ -3,8 +3,13 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { repositoryRoot } from "@parley/launcher";
-import { Client, Pool, type PoolClient } from "pg";
-import { messageBody, messageSentPayload } from "../message-payload";
+import type { EntityManager, Query } from "@parley/database";
+import { enqueueEvent } from "@parley/event-bus";
+import { conversationWrites } from "@parley/messaging/dist/data-access/conversation-queries";
+import { messageWrites } from "@parley/messaging/dist/data-access/message-queries";
+import { preview } from "@parley/messaging/dist/domain/rules";
+import { Client, type ClientBase, Pool, type PoolClient } from "pg";
+import { messageBody } from "../message-payload";
 import { runClosedLoop } from "../open-loop";
 import type { Shape } from "../population";
 import { type Summary, summarize } from "../statistics";
@@ -19,6 +24,12 @@ interface Conversation {
   id: string;
   memberIds: string[];
 }
+
+/** A `pg` client as the Query function the messaging service's data-access functions take. */
+const queryOn =
+  (client: ClientBase): Query =>
+  async <Row>(sql: string, parameters?: unknown[]) =>
+    (await client.query(sql, parameters)).rows as Row[];
 
 /** Creates the messaging tables in `schema` with the messaging service's own `migrate` command. */
 async function migrate(databaseUrl: string, schema: string): Promise<void> {
@@ -38,25 +49,23 @@ async function migrate(databaseUrl: string, schema: string): Promise<void> {
   );
 }
 
-/** Conversations shaped like the platform run's, written straight into the tables. */
-async function seed(client: Client, shape: Shape): Promise<Conversation[]> {
+/** Conversations shaped like the platform run's, written with the service's own statements. */
+async function seed(client: ClientBase, shape: Shape): Promise<Conversation[]> {
+  const writes = conversationWrites(queryOn(client));
   const conversations: Conversation[] = [];
   const add = async (kind: "direct" | "group", size: number) => {
     const id = randomUUID();
     const memberIds = Array.from({ length: size }, () => randomUUID());
-    await client.query(
-      `INSERT INTO conversations (id, kind, title, direct_key, created_by) VALUES ($1, $2, $3, $4, $5)`,
-      [
-        id,
-        kind,
-        kind === "group" ? "bench" : null,
-        kind === "direct" ? memberIds.join(":") : null,
-        memberIds[0],
-      ],
-    );
-    await client.query(
-      `INSERT INTO conversation_members (conversation_id, user_id, role) SELECT $1, unnest($2::uuid[]), 'member'`,
-      [id, memberIds],
+    await writes.insertConversation({
+      id,
+      kind,
+      title: kind === "group" ? "bench" : null,
+      directKey: kind === "direct" ? memberIds.join(":") : null,
+      createdBy: memberIds[0]!,
+    });
+    await writes.insertMembers(
+      id,
+      memberIds.map((userId) => ({ userId, role: "member" as const })),
     );
     conversations.push({ id, memberIds });
   };
@@ -66,45 +75,38 @@ async function seed(client: Client, shape: Shape): Promise<Conversation[]> {
 }
 
 /**
- * The statements of one send, as app/services/messaging/src/domain/send-message.ts runs them:
- * lock the conversation row through the membership check, look up the idempotency key, take the
- * next number, insert the message, read the recipients, insert the outbox row. Keep the two in step.
+ * One send as app/services/messaging/src/domain/send-message.ts makes it, with the service's own
+ * statements: lock the conversation through the membership check; check the idempotency key,
+ * number and insert the message and read the members in one statement; enqueue the outbox row.
  */
-async function sendTransaction(
-  client: PoolClient,
-  conversation: Conversation,
-  senderId: string,
-  payload: Buffer,
-) {
-  const key = randomUUID();
-  await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
+async function sendTransaction(client: PoolClient, conversation: Conversation, senderId: string) {
+  const query = queryOn(client);
+  await client.query("BEGIN");
   try {
-    await client.query(
-      `SELECT c.kind, m.role FROM conversations c JOIN conversation_members m
-          ON m.conversation_id = c.id AND m.user_id = $2 WHERE c.id = $1 FOR UPDATE OF c`,
-      [conversation.id, senderId],
-    );
-    await client.query(`SELECT id FROM messages WHERE sender_id = $1 AND idempotency_key = $2`, [
+    await conversationWrites(query).lockMembership(conversation.id, senderId);
+    const body = messageBody("baseline");
+    const appended = await messageWrites(query).appendMessage({
+      id: randomUUID(),
+      conversationId: conversation.id,
       senderId,
-      key,
-    ]);
-    const { rows } = await client.query<{ seq: string; sent_at: Date }>(
-      `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = clock_timestamp()
-        WHERE id = $1 RETURNING last_seq::text AS seq, last_message_at AS sent_at`,
-      [conversation.id],
-    );
-    await client.query(
-      `INSERT INTO messages (id, conversation_id, seq, sender_id, body, idempotency_key, sent_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sender_id, idempotency_key) DO NOTHING RETURNING id`,
-      [randomUUID(), conversation.id, rows[0]!.seq, senderId, messageBody("baseline"), key, rows[0]!.sent_at],
-    );
-    await client.query(
-      `SELECT user_id FROM conversation_members WHERE conversation_id = $1 ORDER BY join_order`,
-      [conversation.id],
-    );
-    await client.query(
-      `INSERT INTO outbox (event_id, event_type, payload, trace_headers, occurred_at) VALUES ($1, $2, $3, $4, $5)`,
-      [randomUUID(), "message.sent", payload, {}, rows[0]!.sent_at],
+      body,
+      idempotencyKey: randomUUID(),
+    });
+    if (appended.kind !== "appended") throw new Error(`baseline send was ${appended.kind}`);
+    // enqueueEvent only needs `query` of the transaction it writes in.
+    const manager = { query } as unknown as EntityManager;
+    await enqueueEvent(
+      manager,
+      "message.sent",
+      {
+        messageId: appended.message.id,
+        conversationId: conversation.id,
+        senderId,
+        recipientIds: appended.memberIds.filter((id) => id !== senderId),
+        preview: preview(body),
+        sentAt: appended.message.sentAt,
+      },
+      appended.message.sentAt,
     );
     await client.query("COMMIT");
   } catch (error) {
@@ -127,10 +129,11 @@ export async function postgresBaseline(options: {
   const { databaseUrl, schema, poolSize, shape, durationMs } = options;
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
+  // The service's connection settings (@parley/database): its schema, READ COMMITTED by default.
   const pool = new Pool({
     connectionString: databaseUrl,
     max: poolSize,
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema} -c default_transaction_isolation=read\\ committed`,
   });
   try {
     await migrate(databaseUrl, schema);
@@ -145,11 +148,10 @@ export async function postgresBaseline(options: {
       const senderId =
         conversation.memberIds[Math.floor(counter / conversations.length) % conversation.memberIds.length]!;
       counter += 1;
-      const payload = messageSentPayload(messageBody("baseline"), conversation.memberIds.length - 1);
       const client = await pool.connect();
       const begun = performance.now();
       try {
-        await sendTransaction(client, conversation, senderId, payload);
+        await sendTransaction(client, conversation, senderId);
         latencies.push(performance.now() - begun);
       } catch {
         errors += 1;
