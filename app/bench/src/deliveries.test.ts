@@ -20,7 +20,6 @@ function population(): { population: Population; bob: SseClient; cy: SseClient }
 }
 
 const send = (messageId: string | undefined, scheduledAt: number, recipientIds: string[]): SendRecord => ({
-  phase: "test",
   scheduledAt,
   messageId,
   recipientIds,

@@ -1,13 +1,9 @@
 import type { Population } from "./population";
 
-/** A send the benchmark made: when it was due, what it was answered, and who should receive it. */
+/** A send the benchmark made: when it was due, its message id once accepted, who should receive it. */
 export interface SendRecord {
-  phase: string;
   scheduledAt: number;
-  answeredAt?: number;
   messageId?: string;
-  /** Why it was not accepted (error kind), when it was not. */
-  error?: string;
   recipientIds: string[];
 }
 

@@ -69,7 +69,6 @@ export async function runPhase(
       conversation.members[Math.floor(counter / conversations.length) % conversation.members.length]!;
     counter += 1;
     const record: SendRecord = {
-      phase: name,
       scheduledAt,
       recipientIds: conversation.members.filter((m) => m.id !== sender.id).map((m) => m.id),
     };
@@ -85,15 +84,13 @@ export async function runPhase(
         body: JSON.stringify({ body: messageBody(`${name} #${counter}`) }),
         timeoutMs: 10_000,
       });
-      record.answeredAt = performance.now();
       if (answer.status === 201) {
+        latencies.push(performance.now() - scheduledAt);
         record.messageId = (JSON.parse(answer.body) as { id: string }).id;
-        latencies.push(record.answeredAt - scheduledAt);
-      } else record.error = errorKind(answer);
+      } else countInto(errors, errorKind(answer));
     } catch (error) {
-      record.error = errorKind(error as Error);
+      countInto(errors, errorKind(error as Error));
     }
-    if (record.error) countInto(errors, record.error);
   });
   const elapsedS = (performance.now() - started) / 1000;
   const processes = Object.fromEntries((await mark?.end()) ?? []);
