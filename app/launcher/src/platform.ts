@@ -20,6 +20,12 @@ export interface PlatformOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   /** Options for node itself in every service process (profiling, for instance). */
   nodeArgs?: string[];
+  /**
+   * Every service starts with this environment (the launcher's own by default, so documented
+   * variables such as LOG_LEVEL and OTEL_* reach the services), then `env`, then the launcher's
+   * per-service values (ports, schemas, upstream targets), then `serviceEnv`.
+   */
+  inheritedEnv?: NodeJS.ProcessEnv;
   /** Extra variables for every service, then per service. */
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -86,6 +92,11 @@ const services: ServiceSpec[] = [
   },
 ];
 
+const definedOnly = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+
 /** A gRPC target for all replicas: one address, or grpc-js' `ipv4:` list balanced round-robin. */
 const targetOf = (ports: number[]) =>
   ports.length === 1 ? `127.0.0.1:${ports[0]}` : `ipv4:${ports.map((port) => `127.0.0.1:${port}`).join(",")}`;
@@ -134,11 +145,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         replicas.push({
           adminPort,
           env: {
+            ...definedOnly(options.inheritedEnv ?? process.env),
             DATABASE_URL: databaseUrl,
             AMQP_URL: amqpUrl,
             AUTH_SIGNING_KEYS_DIR: keysDir,
             ADMIN_PORT: String(adminPort),
             ...options.env,
+            OTEL_SERVICE_NAME: spec.name,
             ...spec.env({ schemaPrefix, targets, port }),
             ...options.serviceEnv?.[spec.name],
           },

@@ -1,26 +1,54 @@
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { testDatabaseUrl, uniqueName } from "@parley/test-support";
+import {
+  OtlpSink,
+  runReadmeWalkthrough,
+  testDatabaseUrl,
+  uniqueName,
+  walkthroughNotifications,
+} from "@parley/test-support";
 import { Client } from "pg";
 import { repositoryRoot } from "./platform";
 
-/** The shell block of the README's "Try it" section, exactly as a reader would paste it. */
-function walkthrough(): string {
-  const readme = readFileSync(join(repositoryRoot, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Try it"));
-  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!block) throw new Error("no sh block in the README's Try it section");
-  return block;
-}
-
-describe("the README walkthrough (real processes)", () => {
+describe("npm start as the README describes it (real processes)", () => {
   const database = uniqueName("parley_walkthrough");
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${database}`;
+  const collector = new OtlpSink();
+  const launcherOutput: string[] = [];
+  let launcher: ChildProcess;
+  let gateway: string | undefined;
+  let walkthroughOutput = "";
+
+  beforeAll(async () => {
+    // As a reader would type it: `OTEL_EXPORTER_OTLP_ENDPOINT=... LOG_LEVEL=warn npm start`.
+    const endpoint = await collector.start();
+    launcher = spawn(process.execPath, [join(repositoryRoot, "app", "launcher", "dist", "main.js")], {
+      env: {
+        ...process.env,
+        DATABASE_URL: url.toString(),
+        HTTP_PORT: "0",
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: "200",
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    createInterface({ input: launcher.stdout! }).on("line", (line) => launcherOutput.push(line));
+    for (let i = 0; i < 600 && !gateway; i += 1) {
+      gateway = launcherOutput
+        .map((line) => /Parley is running at (http:\/\/\S+)/.exec(line)?.[1])
+        .find(Boolean);
+      if (!gateway) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (gateway) walkthroughOutput = await runReadmeWalkthrough(gateway);
+  }, 90_000);
 
   afterAll(async () => {
+    launcher.kill("SIGINT");
+    await new Promise((resolve) => launcher.once("exit", resolve));
+    await collector.stop();
     const admin = new URL(testDatabaseUrl);
     admin.pathname = "/postgres";
     const client = new Client({ connectionString: admin.toString() });
@@ -29,46 +57,26 @@ describe("the README walkthrough (real processes)", () => {
     await client.end();
   });
 
-  it("when pasted into a shell next to npm start, then Bob's stream shows Ada's message", async () => {
-    const launcher = spawn(process.execPath, [join(repositoryRoot, "app", "launcher", "dist", "main.js")], {
-      env: { ...process.env, DATABASE_URL: url.toString(), HTTP_PORT: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const launcherOutput: string[] = [];
-    createInterface({ input: launcher.stdout }).on("line", (line) => launcherOutput.push(line));
-    try {
-      let gateway: string | undefined;
-      for (let i = 0; i < 600 && !gateway; i += 1) {
-        gateway = launcherOutput
-          .map((line) => /Parley is running at (http:\/\/\S+)/.exec(line)?.[1])
-          .find(Boolean);
-        if (!gateway) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(gateway).toBeDefined();
+  it("when the Try it block is pasted into a shell, then Bob's stream shows Ada's message", () => {
+    expect(gateway).toBeDefined();
+    expect(walkthroughOutput).toContain('"body":"Hi Bob 👋"');
+    for (const pattern of walkthroughNotifications) expect(walkthroughOutput).toMatch(pattern);
+  });
 
-      // The block's first line points at the default port; the launcher here picked a free one.
-      // Bob's stream runs in the background until the shell's process group is stopped, once both
-      // notifications arrived (on a busy machine the welcome can take longer than a fixed pause).
-      const script = `${walkthrough().replace(/^API=.*$/m, `API=${gateway}`)}\nwait\n`;
-      const shell = spawn("bash", ["-c", script], { stdio: ["ignore", "pipe", "pipe"], detached: true });
-      let output = "";
-      shell.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      shell.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise((resolve) => shell.once("exit", resolve));
-      const expected = [
-        /event: notification\ndata: \{[^\n]*"kind":"welcome"/,
-        /event: notification\ndata: \{[^\n]*"kind":"message_received"[^\n]*"preview":"Hi Bob 👋"/,
-      ];
-      for (let i = 0; i < 300 && !expected.every((pattern) => pattern.test(output)); i += 1)
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      process.kill(-shell.pid!, "SIGTERM");
-      await exited;
+  it("when OTEL_EXPORTER_OTLP_ENDPOINT is set in the shell, then every service exports its spans there", async () => {
+    const services = ["auth", "gateway", "messaging", "notification"];
+    for (let i = 0; i < 100 && collector.traceExporters().length < services.length; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(collector.traceExporters()).toEqual(services);
+    expect(collector.exports.find((e) => e.path === "/v1/traces")?.contentType).toBe(
+      "application/x-protobuf",
+    );
+  });
 
-      expect(output).toContain('"body":"Hi Bob 👋"');
-      for (const pattern of expected) expect(output).toMatch(pattern);
-    } finally {
-      launcher.kill("SIGINT");
-      await new Promise((resolve) => launcher.once("exit", resolve));
-    }
-  }, 90_000);
+  it("when LOG_LEVEL is set in the shell, then the services log at that level", () => {
+    const serviceLines = launcherOutput.filter((line) =>
+      /^(gateway|auth|messaging|notification) +\|/.test(line),
+    );
+    expect(serviceLines.filter((line) => / INFO /.test(line))).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ export interface ServiceProcessOptions {
   name: string;
   /** The compiled entry point (`app/services/<name>/dist/main.js`). */
   entry: string;
+  /** The whole environment of the process. */
   env: Record<string, string>;
   /** Options for node itself, before the entry point (`--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
@@ -30,7 +31,7 @@ export interface ServiceProcess {
 export function startServiceProcess(options: ServiceProcessOptions): ServiceProcess {
   const { name, entry, env, nodeArgs = [], adminPort, onLine } = options;
   const child = spawn(process.execPath, [...nodeArgs, entry], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: a terminal's Ctrl-C reaches only the launcher, which stops the
     // services one by one (gateway first) instead of all at once.

@@ -9,6 +9,8 @@ export {
   operationsOf,
 } from "./openapi-operations";
 export { startPlatformUnderTest, testAmqpUrl, type PlatformUnderTest } from "./platform-under-test";
+export { type OtlpExport, OtlpSink, serviceNamesIn } from "./otlp-sink";
+export { readmeWalkthrough, runReadmeWalkthrough, walkthroughNotifications } from "./readme-walkthrough";
 export { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
 export { portAnswers, postgres, rabbitmq } from "./server-control";
 export { type SseEvent, SseClient } from "./sse-client";
