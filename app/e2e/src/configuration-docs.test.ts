@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { repositoryRoot } from "@parley/launcher";
+import { configurationTable } from "@parley/test-support";
 import { authConfigShape } from "../../services/auth/src/config";
 import { gatewayConfigShape } from "../../services/gateway/src/config";
 import { messagingConfigShape } from "../../services/messaging/src/config";
@@ -13,21 +11,13 @@ const shapes = {
   notification: notificationConfigShape,
 };
 
-/** Variable name → services, from the README's Configuration table. */
+/** Variable name → services, for the rows the services' own configuration reads. */
 function documented(): Map<string, Set<string>> {
-  const readme = readFileSync(join(repositoryRoot, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Configuration"));
-  const table = section.slice(0, section.indexOf("\n## ", 3));
-  const result = new Map<string, Set<string>>();
-  for (const line of table.split("\n").filter((l) => l.startsWith("| `"))) {
-    const [names = "", services = ""] = line
-      .split("|")
-      .slice(1)
-      .map((cell) => cell.trim());
-    const list = services === "all" ? Object.keys(shapes) : services.split(",").map((s) => s.trim());
-    for (const [, name] of names.matchAll(/`([A-Z0-9_]+)`/g)) result.set(name!, new Set(list));
-  }
-  return result;
+  return new Map(
+    configurationTable()
+      .filter((variable) => variable.readBy === "service")
+      .map((variable) => [variable.name, new Set(variable.services)]),
+  );
 }
 
 describe("the README's Configuration table", () => {

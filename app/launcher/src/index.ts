@@ -1,6 +1,7 @@
 export { ensureDatabase, ensureDevSigningKey, reachable } from "./local-servers";
 export { freePort } from "./free-port";
 export {
+  launcherVariables,
   repositoryRoot,
   startPlatform,
   type Platform,

@@ -44,40 +44,56 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+interface LaunchContext {
+  databaseUrl: string;
+  amqpUrl: string;
+  keysDir: string;
+  schemaPrefix: string;
+  targets: Map<ServiceName, string>;
+  port: number;
+}
+
 interface ServiceSpec {
   name: ServiceName;
   fixedPorts: { main: number; admin: number };
-  env(context: {
-    schemaPrefix: string;
-    targets: Map<ServiceName, string>;
-    port: number;
-  }): Record<string, string>;
+  /** What the launcher sets for the service: only variables the service reads. */
+  env(context: LaunchContext): Record<string, string>;
 }
+
+const storage = (name: ServiceName, { databaseUrl, amqpUrl, schemaPrefix }: LaunchContext) => ({
+  DATABASE_URL: databaseUrl,
+  DATABASE_SCHEMA: `${schemaPrefix}${name}`,
+  AMQP_URL: amqpUrl,
+});
 
 /** The services in start order: each one's upstreams come before it. */
 const services: ServiceSpec[] = [
   {
     name: "auth",
     fixedPorts: { main: 50051, admin: 9465 },
-    env: ({ schemaPrefix, port }) => ({ GRPC_PORT: String(port), DATABASE_SCHEMA: `${schemaPrefix}auth` }),
+    env: (context) => ({
+      GRPC_PORT: String(context.port),
+      ...storage("auth", context),
+      AUTH_SIGNING_KEYS_DIR: context.keysDir,
+    }),
   },
   {
     name: "messaging",
     fixedPorts: { main: 50052, admin: 9466 },
-    env: ({ schemaPrefix, port, targets }) => ({
-      GRPC_PORT: String(port),
-      DATABASE_SCHEMA: `${schemaPrefix}messaging`,
-      AUTH_GRPC_URL: targets.get("auth")!,
+    env: (context) => ({
+      GRPC_PORT: String(context.port),
+      ...storage("messaging", context),
+      AUTH_GRPC_URL: context.targets.get("auth")!,
     }),
   },
   {
     name: "notification",
     fixedPorts: { main: 50053, admin: 9467 },
-    env: ({ schemaPrefix, port, targets }) => ({
-      GRPC_PORT: String(port),
-      DATABASE_SCHEMA: `${schemaPrefix}notification`,
-      AUTH_GRPC_URL: targets.get("auth")!,
-      MESSAGING_GRPC_URL: targets.get("messaging")!,
+    env: (context) => ({
+      GRPC_PORT: String(context.port),
+      ...storage("notification", context),
+      AUTH_GRPC_URL: context.targets.get("auth")!,
+      MESSAGING_GRPC_URL: context.targets.get("messaging")!,
     }),
   },
   {
@@ -91,6 +107,14 @@ const services: ServiceSpec[] = [
     }),
   },
 ];
+
+/** Names of the variables the launcher itself sets for a service (the README's table lists each). */
+export function launcherVariables(name: ServiceName): string[] {
+  const spec = services.find((s) => s.name === name)!;
+  const targets = new Map(services.map((s) => [s.name, "127.0.0.1:1"]));
+  const context = { databaseUrl: "", amqpUrl: "", keysDir: "", schemaPrefix: "", targets, port: 1 };
+  return ["ADMIN_PORT", "OTEL_SERVICE_NAME", ...Object.keys(spec.env(context))];
+}
 
 const definedOnly = (env: NodeJS.ProcessEnv) =>
   Object.fromEntries(
@@ -146,13 +170,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           adminPort,
           env: {
             ...definedOnly(options.inheritedEnv ?? process.env),
-            DATABASE_URL: databaseUrl,
-            AMQP_URL: amqpUrl,
-            AUTH_SIGNING_KEYS_DIR: keysDir,
             ADMIN_PORT: String(adminPort),
             ...options.env,
             OTEL_SERVICE_NAME: spec.name,
-            ...spec.env({ schemaPrefix, targets, port }),
+            ...spec.env({ databaseUrl, amqpUrl, keysDir, schemaPrefix, targets, port }),
             ...options.serviceEnv?.[spec.name],
           },
         });

@@ -1,5 +1,11 @@
 export { type Account, directConversation, register, sendMessage } from "./accounts";
 export { type ApiResponse, ApiClient } from "./api-client";
+export {
+  ALL_SERVICES,
+  type DocumentedVariable,
+  configurationTable,
+  portVariables,
+} from "./configuration-table";
 export { deleteTopology, eventually, openTestChannel, queueStats, watchExchange } from "./broker";
 export {
   type JsonSchema,
