@@ -32,6 +32,7 @@ export default tseslint.config(
       "app/launcher/**",
       "app/e2e/**",
       "app/bench/**",
+      "app/containers/**",
       "**/*.js",
       "**/*.mjs",
     ],

@@ -1,6 +1,8 @@
 // One Jest configuration for the whole repository: `npm test` runs every package's tests.
 // Tests sit beside the code they cover. Workspace libraries are mapped to their TypeScript sources
 // so tests never run against stale builds; end-to-end tests start the built services as processes.
+// Tests named *.containers.test.ts build the images and run them in a Docker engine; they form a
+// project of their own that `npm test` runs after the main one, alone (image builds take both cores).
 // Tests named *.disruptive.test.ts stop shared servers (the broker, PostgreSQL): they form a
 // project of their own that `npm test` runs alone, one file at a time, after all the others.
 const tsJest = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }];
@@ -10,6 +12,7 @@ const shared = {
   transform: { "^.+\\.ts$": tsJest },
   moduleNameMapper: {
     "^@parley/launcher$": "<rootDir>/app/launcher/src",
+    "^@parley/containers$": "<rootDir>/app/containers/src",
     "^@parley/([a-z-]+)$": "<rootDir>/app/libs/$1/src",
   },
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/cdktf.out/"],
@@ -25,8 +28,13 @@ module.exports = {
       ...shared,
       displayName: "main",
       testMatch: ["<rootDir>/**/*.test.ts"],
-      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, "\\.disruptive\\.test\\.ts$"],
+      testPathIgnorePatterns: [
+        ...shared.testPathIgnorePatterns,
+        "\\.disruptive\\.test\\.ts$",
+        "\\.containers\\.test\\.ts$",
+      ],
     },
+    { ...shared, displayName: "containers", testMatch: ["<rootDir>/**/*.containers.test.ts"] },
     { ...shared, displayName: "disruptive", testMatch: ["<rootDir>/**/*.disruptive.test.ts"] },
   ],
 };

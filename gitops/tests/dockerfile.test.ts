@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { dockerfileProblems, ignoredCopySources } from "./test-support/dockerfile";
+import { dockerfileProblems, ignoredCopySources, parseDockerfile } from "./test-support/dockerfile";
 import { repoRoot } from "./test-support/render";
 
 const read = (file: string) => readFileSync(path.join(repoRoot, file), "utf8");
@@ -24,6 +24,18 @@ describe("app/Dockerfile", () => {
 
   it("installs only production dependencies into the runtime image", () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev .*--workspace "app\/services\/\$\{SERVICE\}"/);
+  });
+
+  it("hands every npm install the optional proxy CA as a build secret, and nothing else refers to it", () => {
+    const instructions = parseDockerfile(dockerfile);
+    const installs = instructions.filter((i) => i.keyword === "RUN" && /npm ci/.test(i.args));
+    expect(installs).toHaveLength(2);
+    for (const install of installs) {
+      expect(install.args).toMatch(/--mount=type=secret,id=npm-ca /);
+      expect(install.args).toMatch(/NODE_EXTRA_CA_CERTS=\/run\/secrets\/npm-ca/);
+    }
+    const others = instructions.filter((i) => !installs.includes(i));
+    expect(others.filter((i) => /npm-ca/.test(i.args))).toEqual([]);
   });
 });
 
@@ -63,6 +75,20 @@ describe("the Dockerfile rules", () => {
       "the runtime stage sets no USER",
       "CMD is in shell form: signals would not reach node",
       "the runtime stage runs commands",
+    ]);
+  });
+
+  it("catch a syntax directive, options newer than Docker 20.10's frontend and downloads at build time", () => {
+    const text = `# syntax=docker/dockerfile:1.7-labs\n${dockerfile}`
+      .replace("COPY package.json package-lock.json ./", "COPY --parents package.json package-lock.json ./")
+      .replace(
+        "COPY tsconfig.base.json ./",
+        "ADD https://example.com/ca.pem /etc/ca.pem\nCOPY tsconfig.base.json ./",
+      );
+    expect(dockerfileProblems(text)).toEqual([
+      "the syntax directive pulls the frontend image docker/dockerfile:1.7-labs",
+      "COPY --parents needs a newer Dockerfile frontend than Docker 20.10's",
+      "ADD https://example.com/ca.pem downloads at build time",
     ]);
   });
 

@@ -55,10 +55,16 @@ const SECRET_PATH =
   /(^|\/)(\.env[^/]*|[^/\s]*\.pem|[^/\s]*\.key|id_[a-z0-9]+|\.npmrc|secrets?|credentials?)(\/|$)/i;
 const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIAL)/i;
 
+/** Dockerfile options newer than the frontend built into Docker 20.10's BuildKit. */
+const NEWER_OPTIONS = ["--parents", "--exclude", "--link", "--checksum", "--keep-git-dir"];
+
 export function dockerfileProblems(text: string): string[] {
   const all = stages(parseDockerfile(text));
   const problems: string[] = [];
   if (all.length < 2) problems.push("not a multi-stage build");
+  // A syntax directive makes BuildKit pull that frontend image from a registry before the build.
+  const syntax = /^#\s*syntax\s*=\s*(\S+)/im.exec(text);
+  if (syntax) problems.push(`the syntax directive pulls the frontend image ${syntax[1]}`);
   const aliases = new Set<string>();
   for (const stage of all) {
     if (!aliases.has(stage.image)) {
@@ -70,14 +76,25 @@ export function dockerfileProblems(text: string): string[] {
     }
     if (stage.alias) aliases.add(stage.alias);
     for (const { keyword, args } of stage.instructions) {
+      const words = args.split(/\s+/);
+      const options = words.slice(
+        0,
+        Math.max(
+          0,
+          words.findIndex((w) => !w.startsWith("--")),
+        ),
+      );
+      for (const option of options.map((o) => o.split("=")[0]!).filter((o) => NEWER_OPTIONS.includes(o)))
+        problems.push(`${keyword} ${option} needs a newer Dockerfile frontend than Docker 20.10's`);
       if ((keyword === "COPY" || keyword === "ADD") && !/--from=/.test(args)) {
         const paths = args
           .split(/\s+/)
           .filter((a) => !a.startsWith("--"))
           .slice(0, -1);
-        // A URL is fetched at build time (public material such as a CA bundle), not copied from a machine.
-        for (const p of paths.filter((p) => SECRET_PATH.test(p) && !/^https:\/\//.test(p)))
-          problems.push(`${keyword} ${p} may copy a secret`);
+        for (const p of paths) {
+          if (/^[a-z]+:\/\/|^git@/.test(p)) problems.push(`${keyword} ${p} downloads at build time`);
+          else if (SECRET_PATH.test(p)) problems.push(`${keyword} ${p} may copy a secret`);
+        }
       }
       if ((keyword === "ENV" || keyword === "ARG") && SECRET_NAME.test(args.split(/[=\s]/)[0]!))
         problems.push(`${keyword} ${args.split(/[=\s]/)[0]} puts a secret in the image`);
@@ -100,10 +117,14 @@ export function dockerfileProblems(text: string): string[] {
   return problems;
 }
 
-/**
- * COPY/ADD sources from the build context that the .dockerignore keeps out (the build would fail).
- * ADD of a URL fetches it at build time and does not read the context.
- */
+/** Names of the variables the production image (the last stage) sets with ENV. */
+export function runtimeEnvNames(text: string): string[] {
+  return (stages(parseDockerfile(text)).at(-1)?.instructions ?? [])
+    .filter((i) => i.keyword === "ENV")
+    .flatMap((i) => [...i.args.matchAll(/(?:^|\s)([A-Za-z_]\w*)=/g)].map((m) => m[1]!));
+}
+
+/** COPY/ADD sources from the build context that the .dockerignore keeps out (the build would fail). */
 export function ignoredCopySources(dockerfile: string, dockerignore: string): string[] {
   const allowed = dockerignore
     .split("\n")
@@ -119,6 +140,6 @@ export function ignoredCopySources(dockerfile: string, dockerignore: string): st
         .filter((a) => !a.startsWith("--"))
         .slice(0, -1),
     )
-    .filter((source) => !/^https:\/\//.test(source))
+    .filter((source) => !/^[a-z]+:\/\//.test(source))
     .filter((source) => !allowed.some((a) => source === a || source.startsWith(`${a}/`)));
 }

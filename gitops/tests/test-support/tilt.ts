@@ -44,3 +44,20 @@ export function dependencies(text: string): string[] {
 export function objectSelectors(text: string): string[] {
   return [...text.matchAll(/objects=\[([^\]]*)\]/g)].flatMap((m) => stringLiterals(m[1]!));
 }
+
+export interface LiveUpdate {
+  /** Local path → container path. */
+  syncs: { from: string; to: string }[];
+  /** Commands run in the container after every sync (those without a trigger). */
+  runs: string[];
+}
+
+/** The live_update steps of the services' docker_build: what Tilt does when a file changes. */
+export function liveUpdateSteps(text: string): LiveUpdate {
+  const block = /live_update=\[([\s\S]*?)\n\s*\],/.exec(text)?.[1];
+  if (!block) throw new Error("no live_update list");
+  return {
+    syncs: [...block.matchAll(/sync\('([^']+)', '([^']+)'\)/g)].map((m) => ({ from: m[1]!, to: m[2]! })),
+    runs: [...block.matchAll(/run\('([^']+)'\s*\)/g)].map((m) => m[1]!),
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./base-images";
+export * from "./docker";
+export * from "./images";

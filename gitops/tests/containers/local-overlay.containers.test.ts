@@ -1,0 +1,256 @@
+// The images built for real and run as the local overlay's pods would run them, on the machine's
+// PostgreSQL and RabbitMQ. The steps depend on each other and run in order: images, migrations,
+// services, the README walkthrough, telemetry, Tilt's live update, shutdown, then broken manifests.
+import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  type BuiltImage,
+  type Docker,
+  SERVICES,
+  buildImages,
+  docker as dockerCli,
+  ensureLocalBaseImages,
+  imageReference,
+  imageTable,
+  pinnedNodeVersion,
+} from "@parley/containers";
+import { runReadmeWalkthrough, walkthroughNotifications } from "@parley/test-support";
+import { find, repoRoot } from "../test-support/render";
+import { liveUpdateSteps, readRepoFile } from "../test-support/tilt";
+import { type RunningContainer, untilReady } from "./pod-runner";
+import { type StandInCluster, startStandInCluster } from "./stand-in-cluster";
+
+const TAG = "container-suite";
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+let docker: Docker;
+let built: BuiltImage[];
+let cluster: StandInCluster;
+const running = new Map<string, RunningContainer>();
+
+beforeAll(async () => {
+  docker = dockerCli();
+  const base = await ensureLocalBaseImages({ docker, nodeVersion: pinnedNodeVersion(), log });
+  const common = { docker, base, tag: TAG, npmCaFile: process.env.NODE_EXTRA_CA_CERTS, log: () => {} };
+  built = [
+    ...(await buildImages({ ...common, stages: ["production"] })),
+    ...(await buildImages({ ...common, services: ["gateway"], stages: ["dev"] })),
+  ];
+  log(`\n${imageTable(built)}\n`);
+  const images = Object.fromEntries(
+    SERVICES.map((s) => [`parley-${s}`, imageReference(s, "production", TAG)]),
+  );
+  cluster = await startStandInCluster(docker, images);
+}, 30 * 60_000);
+
+afterAll(async () => {
+  await cluster?.teardown();
+}, 120_000);
+
+const gatewayUrl = () => `http://127.0.0.1:${running.get("Deployment/gateway")!.plan.ports.get("http")}`;
+
+describe("the production images", () => {
+  it("hold no package the lockfile marks as a devDependency", async () => {
+    const lock = JSON.parse(readFileSync(path.join(repoRoot, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    const list = `const fs = require("fs"), p = require("path"); const out = [];
+      const walk = (dir, prefix) => { for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.name.startsWith(".") || !(e.isDirectory() || e.isSymbolicLink())) continue;
+        if (e.name.startsWith("@")) { walk(p.join(dir, e.name), prefix + e.name + "/"); continue; }
+        out.push(prefix + e.name);
+        const nested = p.join(dir, e.name, "node_modules");
+        if (fs.existsSync(nested)) walk(nested, prefix + e.name + "/node_modules/"); } };
+      walk("/app/node_modules", "node_modules/"); process.stdout.write(JSON.stringify(out));`;
+    for (const service of SERVICES) {
+      const image = imageReference(service, "production", TAG);
+      const installed = JSON.parse(
+        await docker.run(["run", "--rm", "--network", "none", image, "-e", list]),
+      ) as string[];
+      expect(installed).toEqual(
+        expect.arrayContaining(["node_modules/pino", `node_modules/@parley/${service}`]),
+      );
+      const devOnly = installed.filter(
+        (p) => lock.packages[p] === undefined || lock.packages[p]!.dev === true,
+      );
+      expect({ image, devOnly }).toEqual({ image, devOnly: [] });
+    }
+  });
+
+  it("have no shell, run as uid 65532 and trust the Amazon RDS authorities", async () => {
+    for (const service of SERVICES) {
+      const image = imageReference(service, "production", TAG);
+      expect((await docker.run(["image", "inspect", "--format", "{{.Config.User}}", image])).trim()).toBe(
+        "65532:65532",
+      );
+      await expect(
+        docker.run(["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", image, "-c", "true"]),
+      ).rejects.toThrow();
+      const bundle = await docker.run([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        image,
+        "-e",
+        `const { X509Certificate } = require("crypto"); const pem = require("fs").readFileSync(process.env.NODE_EXTRA_CA_CERTS, "utf8");
+         const certs = pem.split(/(?=-----BEGIN CERTIFICATE-----)/).map((c) => new X509Certificate(c));
+         process.stdout.write(JSON.stringify(certs.filter((c) => new Date(c.validTo) > new Date()).map((c) => c.subject)));`,
+      ]);
+      expect(JSON.parse(bundle)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/Amazon RDS .*Root CA RSA2048 G1/)]),
+      );
+    }
+  });
+
+  it("were all built, each with its CycloneDX SBOM", () => {
+    expect(built.map((b) => b.reference).sort()).toEqual(
+      [
+        ...SERVICES.map((s) => imageReference(s, "production", TAG)),
+        imageReference("gateway", "dev", TAG),
+      ].sort(),
+    );
+    for (const image of built) {
+      const sbom = JSON.parse(readFileSync(image.sbom, "utf8")) as {
+        bomFormat: string;
+        components: unknown[];
+      };
+      expect(sbom.bomFormat).toBe("CycloneDX");
+      expect(sbom.components.length).toBeGreaterThan(50);
+    }
+  });
+});
+
+describe("the local overlay, run as its pods would run", () => {
+  it("runs each migration Job to completion within its deadline", async () => {
+    expect(cluster.migrations.map((j) => j.metadata.name).sort()).toEqual([
+      "auth-migrate",
+      "messaging-migrate",
+      "notification-migrate",
+    ]);
+    await Promise.all(
+      cluster.migrations.map(async (job) => {
+        const container = await cluster.start(await cluster.plan(job));
+        const exitCode = await container.exitWithin(container.plan.activeDeadlineSeconds ?? 600);
+        expect({
+          job: job.metadata.name,
+          exitCode,
+          logs: exitCode === 0 ? "" : await container.logs(),
+        }).toEqual({
+          job: job.metadata.name,
+          exitCode: 0,
+          logs: "",
+        });
+      }),
+    );
+  }, 180_000);
+
+  it("makes each Deployment ready by its manifest's own probes", async () => {
+    // In Tilt's order: each service after the ones it calls.
+    for (const name of ["auth", "messaging", "notification", "gateway"]) {
+      const container = await cluster.start(
+        await cluster.plan(find(cluster.deployments, "Deployment", name)),
+      );
+      running.set(`Deployment/${name}`, container);
+      await untilReady(docker, container);
+    }
+    expect([...running.keys()].sort()).toEqual(
+      cluster.deployments.map((d) => `Deployment/${d.metadata.name}`).sort(),
+    );
+  }, 300_000);
+
+  it("passes the README's Try it walkthrough through the containerised gateway", async () => {
+    const output = await runReadmeWalkthrough(gatewayUrl());
+    expect(output).toContain('"body":"Hi Bob 👋"');
+    for (const pattern of walkthroughNotifications) expect(output).toMatch(pattern);
+  }, 60_000);
+
+  it("exports every service's spans to the collector address the manifests give", async () => {
+    for (let i = 0; i < 100 && cluster.collector.traceExporters().length < SERVICES.length; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(cluster.collector.traceExporters()).toEqual([...SERVICES].sort());
+  });
+
+  it("serves a synced source change in the dev image after Tilt's live-update command", async () => {
+    const { syncs, runs } = liveUpdateSteps(readRepoFile("tilt/services.Tiltfile"));
+    const appSync = syncs.find((s) => s.from === "app")!;
+    expect(runs).toEqual(["cd /app && npm run build"]);
+
+    // As tilt/services.Tiltfile does for every service: live update needs a writable root.
+    const objects = structuredClone(cluster.objects);
+    const deployment = find(objects, "Deployment", "gateway");
+    deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
+    const plan = await cluster.plan(deployment, { objects, ownPorts: true });
+    plan.image = imageReference("gateway", "dev", TAG);
+    const container = await cluster.start(plan);
+    await untilReady(docker, container);
+    const title = async () =>
+      (
+        (await (await fetch(`http://127.0.0.1:${plan.ports.get("http")}/openapi.json`)).json()) as {
+          info: { title: string };
+        }
+      ).info.title;
+    expect(await title()).toBe("Parley API");
+
+    const source = "app/services/gateway/src/entry-points/http/openapi.ts";
+    const changed = readFileSync(path.join(repoRoot, source), "utf8").replace(
+      'title: "Parley API"',
+      'title: "Parley API (live)"',
+    );
+    const file = path.join(tmpdir(), `openapi-${process.pid}.ts`);
+    writeFileSync(file, changed);
+    await docker.run(["cp", file, `${container.id}:${appSync.to}/${path.relative("app", source)}`]);
+    for (const command of runs) await docker.run(["exec", container.id, "sh", "-c", command]);
+
+    let seen = "";
+    for (let i = 0; i < 120 && seen !== "Parley API (live)"; i += 1) {
+      seen = await title().catch(() => "");
+      if (seen !== "Parley API (live)") await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(seen).toBe("Parley API (live)");
+    expect((await container.terminate()).exitCode).toBe(0);
+  }, 300_000);
+
+  it("stops each container on SIGTERM within its grace period, with exit code 0", async () => {
+    // All at once, as deleting the pods would: each runs its preStop, then gets SIGTERM.
+    const results = await Promise.all(
+      [...running].map(async ([workload, container]) => {
+        const { exitCode, seconds } = await container.terminate();
+        return { workload, exitCode, inTime: seconds <= container.plan.terminationGracePeriodSeconds };
+      }),
+    );
+    expect(results).toEqual([...running.keys()].map((workload) => ({ workload, exitCode: 0, inTime: true })));
+  }, 120_000);
+});
+
+describe("the pod contract, when a manifest is broken", () => {
+  it("stops at a variable the manifests forget, with the service's message naming it", async () => {
+    const objects = structuredClone(cluster.objects);
+    const config = objects.find(
+      (o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("gateway-config"),
+    )!;
+    delete config.data.AUTH_GRPC_URL;
+    const container = await cluster.start(
+      await cluster.plan(find(objects, "Deployment", "gateway"), { objects }),
+    );
+    await expect(untilReady(docker, container)).rejects.toThrow(/exited with code 78[\s\S]*AUTH_GRPC_URL/);
+  }, 60_000);
+
+  it("refuses a path the image or its mounts lack, naming the variable or argument", async () => {
+    const objects = structuredClone(cluster.objects);
+    const config = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("auth-config"))!;
+    config.data.AUTH_SIGNING_KEYS_DIR = "/var/run/secrets/parley/keys";
+    find(objects, "Job", "auth-migrate").spec.template.spec.containers[0].args = ["dist/migrate.js"];
+    await expect(
+      cluster.start(await cluster.plan(find(objects, "Deployment", "auth"), { objects })),
+    ).rejects.toThrow(
+      "Deployment/auth: AUTH_SIGNING_KEYS_DIR=/var/run/secrets/parley/keys is missing or unreadable",
+    );
+    await expect(
+      cluster.start(await cluster.plan(find(objects, "Job", "auth-migrate"), { objects })),
+    ).rejects.toThrow(
+      "Job/auth-migrate: argument dist/migrate.js is missing or unreadable in /app/app/services/auth",
+    );
+  }, 60_000);
+});
