@@ -10,18 +10,7 @@ set -euo pipefail
 missing=()
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v prometheus-postgres-exporter >/dev/null || missing+=(prometheus-postgres-exporter)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "--- installing ${missing[*]}"
-  apt-get update -qq
-  # policy-rc.d exit code 101 forbids the packages' post-install scripts to start their services.
-  policy=/usr/sbin/policy-rc.d
-  created_policy=false
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=true
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  if [ "$created_policy" = true ]; then rm -f "$policy"; fi
-fi
+bash "$(dirname "$0")/../.ci/apt-install" ${missing[@]+"${missing[@]}"}
 
 echo "--- enabling rabbitmq_prometheus"
 rabbitmq-plugins enable --quiet rabbitmq_prometheus >/dev/null

@@ -9,19 +9,8 @@ set -euo pipefail
 missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "--- installing ${missing[*]}"
-  apt-get update -qq
-  # policy-rc.d exit code 101 keeps docker.io's post-install script from starting the daemon with
-  # its default bridge; it is started below with ours.
-  policy=/usr/sbin/policy-rc.d
-  created_policy=false
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=true
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  if [ "$created_policy" = true ]; then rm -f "$policy"; fi
-fi
+# Installed without starting docker.io's daemon with its default bridge; it starts below with ours.
+bash "$(dirname "$0")/../../.ci/apt-install" ${missing[@]+"${missing[@]}"}
 
 if /usr/bin/docker info >/dev/null 2>&1; then exit 0; fi
 echo "--- starting dockerd (no bridge, no iptables)"
