@@ -121,11 +121,13 @@ describe("outbox relay (real PostgreSQL and RabbitMQ)", () => {
     });
     relays.forEach((relay) => relay.wake());
     await watched.waitFor(before + 300, 20_000);
+    // A row is marked sent after its confirm; once none is pending, no relay can publish again, and
+    // a duplicate published before that has had time to arrive.
+    expect(await eventually(async () => (await pendingRows()) === 0, 20_000)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const published = watched.messages.slice(before).map((m) => String(m.properties.messageId));
     expect(published).toHaveLength(300);
     expect(new Set(published)).toEqual(new Set(ids));
-    expect(await pendingRows()).toBe(0);
   });
 
   it("when the broker is unreachable, then rows wait in the outbox and the backlog reports them; then they drain", async () => {
