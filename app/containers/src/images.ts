@@ -1,7 +1,7 @@
 // Builds the services' images from app/Dockerfile: the production image (its last stage) and the
 // `dev` stage Tilt runs, for each service, and describes what was built.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BaseImages } from "./base-images";
 import type { Docker } from "./docker";
@@ -63,22 +63,44 @@ async function inspect(docker: Docker, reference: string) {
   return { size: size!, layers: layers! };
 }
 
-/** CycloneDX from the lockfile, for exactly what the stage installs, described as that image. */
+/** The workspaces under app/ (the build context holds nothing else), from the root's globs. */
+function appWorkspaces(): string[] {
+  const { workspaces } = JSON.parse(readFileSync(join(repositoryRoot, "package.json"), "utf8")) as {
+    workspaces: string[];
+  };
+  return workspaces
+    .filter((pattern) => pattern.startsWith("app/"))
+    .flatMap((pattern) =>
+      pattern.endsWith("/*")
+        ? readdirSync(join(repositoryRoot, pattern.slice(0, -2)), { withFileTypes: true })
+            .filter((entry) => entry.isDirectory())
+            .map((entry) => `${pattern.slice(0, -1)}${entry.name}`)
+        : [pattern],
+    );
+}
+
+/**
+ * CycloneDX of exactly what the stage installs, described as that image: for production the
+ * service's workspace without devDependencies (the image installs the same, see
+ * workspace-closure.js), for dev every workspace under app/ and the root's tools.
+ */
 function writeSbom(service: Service, stage: Stage, reference: string, outputDir: string): string {
   const selection =
     stage === "production"
       ? ["--omit", "dev", "--workspace", `app/services/${service}`]
-      : ["--workspace", "app", "--include-workspace-root"];
+      : [...appWorkspaces().flatMap((workspace) => ["--workspace", workspace]), "--include-workspace-root"];
+  const file = join(outputDir, `${reference.replace(":", "_")}.cdx.json`);
   const result = spawnSync(
-    "npm",
-    ["sbom", "--sbom-format", "cyclonedx", "--package-lock-only", ...selection],
+    // cyclonedx-npm reads the installed tree through `npm ls`, so it sees what npm ci installed.
+    join(repositoryRoot, "node_modules", ".bin", "cyclonedx-npm"),
+    [...selection, "--output-format", "JSON", "--output-reproducible", "--output-file", file],
     { cwd: repositoryRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
-  if (result.status !== 0) throw new Error(`npm sbom for ${reference} failed:\n${result.stderr}`);
-  const sbom = JSON.parse(result.stdout) as { metadata: { component: Record<string, unknown> } };
+  if (result.status !== 0)
+    throw new Error(`cyclonedx-npm for ${reference} failed:\n${result.stderr.slice(-4000)}`);
+  const sbom = JSON.parse(readFileSync(file, "utf8")) as { metadata: { component: Record<string, unknown> } };
   const [name, version] = reference.split(":");
   sbom.metadata.component = { ...sbom.metadata.component, type: "container", name, version };
-  const file = join(outputDir, `${reference.replace(":", "_")}.cdx.json`);
   writeFileSync(file, `${JSON.stringify(sbom, null, 2)}\n`);
   return file;
 }

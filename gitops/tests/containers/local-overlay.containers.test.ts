@@ -50,24 +50,41 @@ afterAll(async () => {
 
 const gatewayUrl = () => `http://127.0.0.1:${running.get("Deployment/gateway")!.plan.ports.get("http")}`;
 
+/**
+ * Every package under /app/node_modules of an image: its lockfile path
+ * (`node_modules/a/node_modules/b`) and the name in its package.json (an alias's folder differs).
+ */
+async function installedPackages(image: string): Promise<{ path: string; name: string }[]> {
+  const script = `const fs = require("fs"), p = require("path"); const out = [];
+    const walk = (dir, prefix) => { for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.name.startsWith(".") || !(e.isDirectory() || e.isSymbolicLink())) continue;
+      if (e.name.startsWith("@")) { walk(p.join(dir, e.name), prefix + e.name + "/"); continue; }
+      const folder = p.join(dir, e.name);
+      out.push({ path: prefix + e.name, name: JSON.parse(fs.readFileSync(p.join(folder, "package.json"), "utf8")).name });
+      if (fs.existsSync(p.join(folder, "node_modules"))) walk(p.join(folder, "node_modules"), prefix + e.name + "/node_modules/"); } };
+    walk("/app/node_modules", "node_modules/"); process.stdout.write(JSON.stringify(out));`;
+  return JSON.parse(await docker.run(["run", "--rm", "--network", "none", image, "-e", script])) as {
+    path: string;
+    name: string;
+  }[];
+}
+
+interface Component {
+  group?: string;
+  name: string;
+  components?: Component[];
+}
+const componentNames = (components: Component[] = []): string[] =>
+  components.flatMap((c) => [c.group ? `${c.group}/${c.name}` : c.name, ...componentNames(c.components)]);
+
 describe("the production images", () => {
   it("hold no package the lockfile marks as a devDependency", async () => {
     const lock = JSON.parse(readFileSync(path.join(repoRoot, "package-lock.json"), "utf8")) as {
       packages: Record<string, { dev?: boolean }>;
     };
-    const list = `const fs = require("fs"), p = require("path"); const out = [];
-      const walk = (dir, prefix) => { for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (e.name.startsWith(".") || !(e.isDirectory() || e.isSymbolicLink())) continue;
-        if (e.name.startsWith("@")) { walk(p.join(dir, e.name), prefix + e.name + "/"); continue; }
-        out.push(prefix + e.name);
-        const nested = p.join(dir, e.name, "node_modules");
-        if (fs.existsSync(nested)) walk(nested, prefix + e.name + "/node_modules/"); } };
-      walk("/app/node_modules", "node_modules/"); process.stdout.write(JSON.stringify(out));`;
     for (const service of SERVICES) {
       const image = imageReference(service, "production", TAG);
-      const installed = JSON.parse(
-        await docker.run(["run", "--rm", "--network", "none", image, "-e", list]),
-      ) as string[];
+      const installed = (await installedPackages(image)).map((p) => p.path);
       expect(installed).toEqual(
         expect.arrayContaining(["node_modules/pino", `node_modules/@parley/${service}`]),
       );
@@ -104,7 +121,7 @@ describe("the production images", () => {
     }
   });
 
-  it("were all built, each with its CycloneDX SBOM", () => {
+  it("were all built, each with a CycloneDX SBOM that lists exactly the packages it holds", async () => {
     expect(built.map((b) => b.reference).sort()).toEqual(
       [
         ...SERVICES.map((s) => imageReference(s, "production", TAG)),
@@ -114,10 +131,18 @@ describe("the production images", () => {
     for (const image of built) {
       const sbom = JSON.parse(readFileSync(image.sbom, "utf8")) as {
         bomFormat: string;
-        components: unknown[];
+        metadata: { component: { name: string } };
+        components: Component[];
       };
       expect(sbom.bomFormat).toBe("CycloneDX");
-      expect(sbom.components.length).toBeGreaterThan(50);
+      expect(sbom.metadata.component.name).toBe(image.reference.split(":")[0]);
+      const listed = new Set(componentNames(sbom.components));
+      const installed = new Set((await installedPackages(image.reference)).map((p) => p.name));
+      expect({
+        image: image.reference,
+        notListed: [...installed].filter((name) => !listed.has(name)),
+        notInstalled: [...listed].filter((name) => !installed.has(name)),
+      }).toEqual({ image: image.reference, notListed: [], notInstalled: [] });
     }
   });
 });
