@@ -12,6 +12,8 @@ export type Service = (typeof SERVICES)[number];
 /** The repository root, from `app/containers/dist` or `app/containers/src`. */
 export const repositoryRoot = resolve(__dirname, "..", "..", "..");
 export const DOCKERFILE = "app/Dockerfile";
+/** Label on every image built here, so that their untagged predecessors can be pruned. */
+const IMAGE_LABEL = "dev.parley.image";
 
 /** The Node.js version the Dockerfile's default build image pins (`node:<version>-bookworm-slim`). */
 export function pinnedNodeVersion(
@@ -133,6 +135,8 @@ export async function buildImages(options: BuildOptions): Promise<BuiltImage[]> 
           ...baseArgs,
           ...secretArgs,
           ...(stage === "dev" ? ["--target", "dev"] : []),
+          "--label",
+          `${IMAGE_LABEL}=${service}`,
           "--tag",
           reference,
           ".",
@@ -147,6 +151,8 @@ export async function buildImages(options: BuildOptions): Promise<BuiltImage[]> 
       built.push({ service, stage, reference, size, baseSize, layers, buildSeconds, sbom });
     }
   }
+  // A rebuilt tag leaves its previous image behind untagged; remove ours, nobody else's.
+  await docker.run(["image", "prune", "--force", "--filter", `label=${IMAGE_LABEL}`]);
   return built;
 }
 

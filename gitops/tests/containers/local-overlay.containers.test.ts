@@ -1,7 +1,8 @@
 // The images built for real and run as the local overlay's pods would run them, on the machine's
 // PostgreSQL and RabbitMQ. The steps depend on each other and run in order: images, migrations,
 // services, the README walkthrough, telemetry, Tilt's live update, shutdown, then broken manifests.
-import { readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
@@ -21,9 +22,11 @@ import { liveUpdateSteps, readRepoFile } from "../test-support/tilt";
 import { type RunningContainer, untilReady } from "./pod-runner";
 import { type StandInCluster, startStandInCluster } from "./stand-in-cluster";
 
-const TAG = "container-suite";
+// A tag of this run's own, so that two runs on one machine never replace each other's images.
+const TAG = `suite-${randomBytes(4).toString("hex")}`;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+const sboms = mkdtempSync(path.join(tmpdir(), "parley-sboms-"));
 let docker: Docker;
 let built: BuiltImage[];
 let cluster: StandInCluster;
@@ -32,7 +35,14 @@ const running = new Map<string, RunningContainer>();
 beforeAll(async () => {
   docker = dockerCli();
   const base = await ensureLocalBaseImages({ docker, nodeVersion: pinnedNodeVersion(), log });
-  const common = { docker, base, tag: TAG, npmCaFile: process.env.NODE_EXTRA_CA_CERTS, log: () => {} };
+  const common = {
+    docker,
+    base,
+    tag: TAG,
+    npmCaFile: process.env.NODE_EXTRA_CA_CERTS,
+    outputDir: sboms,
+    log: () => {},
+  };
   built = [
     ...(await buildImages({ ...common, stages: ["production"] })),
     ...(await buildImages({ ...common, services: ["gateway"], stages: ["dev"] })),
@@ -46,6 +56,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.teardown();
+  // The layers stay in the build cache, so the next run builds in seconds.
+  if (built?.length) await docker.run(["image", "rm", ...built.map((image) => image.reference)]);
+  rmSync(sboms, { recursive: true, force: true });
 }, 120_000);
 
 const gatewayUrl = () => `http://127.0.0.1:${running.get("Deployment/gateway")!.plan.ports.get("http")}`;
