@@ -2,8 +2,6 @@ import { spawn, spawnSync } from "node:child_process";
 
 export interface DockerOptions {
   cwd?: string;
-  /** Written to the command's standard input. */
-  input?: string | Buffer;
   /** Receives each line of output as it comes (builds are long; progress should show). */
   onLine?(line: string): void;
 }
@@ -47,7 +45,7 @@ export function docker(cli = findDockerCli()): Docker {
       const child = spawn(cli, args, {
         cwd: options.cwd,
         env: { ...process.env, DOCKER_BUILDKIT: "1", BUILDKIT_PROGRESS: "plain" },
-        stdio: ["pipe", "pipe", "pipe"],
+        stdio: ["ignore", "pipe", "pipe"],
       });
       const stdout: Buffer[] = [];
       const output: string[] = [];
@@ -70,7 +68,6 @@ export function docker(cli = findDockerCli()): Docker {
           reject(new Error(`${cli} ${args.join(" ")} exited with ${code}:\n${tail}`));
         }
       });
-      child.stdin.end(options.input);
     });
   return {
     cli,
