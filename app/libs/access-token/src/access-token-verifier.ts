@@ -1,4 +1,5 @@
 import { type KeyObject, createPublicKey } from "node:crypto";
+import { isUuid } from "@parley/contracts";
 import { AppError } from "@parley/errors";
 import jwt from "jsonwebtoken";
 
@@ -38,7 +39,6 @@ export interface AccessTokenVerifier {
 }
 
 const invalidToken = () => new AppError("unauthenticated", "Missing or invalid access token.");
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Verifies access tokens locally against a cached JSON Web Key Set. A token signed with a key
@@ -113,9 +113,9 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
           throw new AppError("unauthenticated", "Access token expired.");
         throw invalidToken();
       }
-      if (typeof payload === "string" || typeof payload.sub !== "string" || !UUID.test(payload.sub))
+      if (typeof payload === "string" || typeof payload.sub !== "string" || !isUuid(payload.sub))
         throw invalidToken();
-      if (typeof payload.sid !== "string" || !UUID.test(payload.sid) || typeof payload.exp !== "number")
+      if (typeof payload.sid !== "string" || !isUuid(payload.sid) || typeof payload.exp !== "number")
         throw invalidToken();
       const claims = { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
       if (verified.size >= maxCachedTokens) verified.delete(verified.keys().next().value!);

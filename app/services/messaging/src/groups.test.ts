@@ -163,7 +163,7 @@ describe("messaging service: groups and their admins", () => {
     });
     await expect(createGroup(a!, [{ id: "nope", username: "", token: "" }])).rejects.toMatchObject({
       kind: "invalid_argument",
-      message: "member_ids must hold UUIDs.",
+      message: "member_ids must hold UUIDs in lowercase.",
     });
     const group = await createGroup(a!, [b!]);
     await expect(

@@ -119,10 +119,13 @@ describe("messaging service: who may see and change a conversation", () => {
   it("when conversation or message ids are not UUIDs, then INVALID_ARGUMENT", async () => {
     await expect(
       callUnary(m.client, "getConversation", { conversationId: "not-a-uuid" }, m.as(admin)),
-    ).rejects.toMatchObject({ kind: "invalid_argument", message: "conversation_id must be a UUID." });
+    ).rejects.toMatchObject({
+      kind: "invalid_argument",
+      message: "conversation_id must be a UUID in lowercase.",
+    });
     await expect(
       callUnary(m.client, "markRead", { conversationId: groupId, messageId: "42" }, m.as(admin)),
-    ).rejects.toMatchObject({ kind: "invalid_argument", message: "message_id must be a UUID." });
+    ).rejects.toMatchObject({ kind: "invalid_argument", message: "message_id must be a UUID in lowercase." });
   });
 
   it("when a token is signed by a key auth never had, then UNAUTHENTICATED", async () => {

@@ -5,7 +5,8 @@ describe("credentials rules", () => {
     expect(normalizeUsername("Ada.Lovelace_1")).toBe("ada.lovelace_1");
   });
 
-  it.each(["ab", "a".repeat(33), "has space", "emoji😀", " ada", "ada\n", "semi;colon", ""])(
+  // The Kelvin sign lowercases to an ASCII "k": it must be refused before lowercasing.
+  it.each(["ab", "a".repeat(33), "has space", "emoji😀", " ada", "ada\n", "semi;colon", "", "\u212Aelvin"])(
     "when the username is %j, then it is refused",
     (username) => {
       expect(() => normalizeUsername(username)).toThrow(

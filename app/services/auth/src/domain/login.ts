@@ -1,5 +1,5 @@
 import { AppError } from "@parley/errors";
-import { USERNAME_PATTERN } from "./credentials";
+import { isPossibleUsername } from "./credentials";
 import type { AuthDependencies } from "./dependencies";
 import { openSession, tokenPair } from "./sessions";
 
@@ -17,7 +17,7 @@ export async function login(
   const username = input.username.toLowerCase();
   // A name no account can have is an unknown user; it is no key to store either (it may hold
   // anything, NUL included, which PostgreSQL refuses in text).
-  const possibleName = USERNAME_PATTERN.test(username);
+  const possibleName = isPossibleUsername(input.username);
   const throttleKeys = [
     ...(possibleName ? [`user:${username}`] : []),
     ...(input.clientAddress ? [`address:${input.clientAddress}`] : []),

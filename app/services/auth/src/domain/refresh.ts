@@ -1,3 +1,4 @@
+import { limits } from "@parley/contracts";
 import { AppError } from "@parley/errors";
 import type { AuthDependencies } from "./dependencies";
 import { tokenPair } from "./sessions";
@@ -9,7 +10,7 @@ const invalidRefreshToken = () => new AppError("unauthenticated", "Invalid or ex
  * means it leaked, so the whole session is revoked and every token from it stops working.
  */
 export async function refresh(deps: AuthDependencies, input: { refreshToken: string }) {
-  if (!input.refreshToken || input.refreshToken.length > 256) throw invalidRefreshToken();
+  if (!input.refreshToken || input.refreshToken.length > limits.refreshToken.max) throw invalidRefreshToken();
   const hash = deps.tokens.hashRefreshToken(input.refreshToken);
   const outcome = await deps.store.inTransaction(async (tx) => {
     const token = await tx.lockRefreshToken(hash);

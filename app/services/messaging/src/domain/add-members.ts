@@ -1,3 +1,4 @@
+import { limits } from "@parley/contracts";
 import { AppError } from "@parley/errors";
 import type { Caller } from "./caller";
 import type { MessagingDependencies } from "./dependencies";
@@ -12,7 +13,7 @@ export async function addMembers(
   input: { conversationId: string; userIds: string[] },
 ) {
   const conversationId = requireId(input.conversationId, "conversation_id");
-  const userIds = userIdList(input.userIds, "user_ids", { min: 1, max: MAX_GROUP_MEMBERS - 1 });
+  const userIds = userIdList(input.userIds, "user_ids", limits.groupMembersAdded);
   // Checked before asking auth about the ids, so that outsiders learn nothing; again under the lock.
   requireGroupAdmin(requireMember(await deps.store.findMembership(conversationId, caller.userId)));
   await requireKnownMembers(deps.users, userIds, caller.accessToken);

@@ -1,5 +1,6 @@
 import type { Caller } from "./caller";
 import type { MessagingDependencies } from "./dependencies";
+import { limits } from "@parley/contracts";
 import { userIdList } from "./rules";
 
 /** Which of the given users share at least one conversation with the caller, in the order asked. */
@@ -8,7 +9,7 @@ export async function checkSharedConversations(
   caller: Caller,
   input: { userIds: string[] },
 ) {
-  const userIds = userIdList(input.userIds, "user_ids", { min: 1, max: 100 });
+  const userIds = userIdList(input.userIds, "user_ids", limits.userIdLookup);
   const sharing = new Set(await deps.store.sharingAConversationWith(caller.userId, userIds));
   return userIds.filter((id) => sharing.has(id));
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Caller } from "./caller";
 import type { MessagingDependencies } from "./dependencies";
-import { MAX_GROUP_MEMBERS, groupTitle, userIdList } from "./rules";
+import { limits } from "@parley/contracts";
+import { groupTitle, userIdList } from "./rules";
 import { requireKnownMembers } from "./user-directory";
 
 /** Creates a group: the caller joins first, as its admin, then the listed users in their order. */
@@ -12,8 +13,7 @@ export async function createGroupConversation(
 ) {
   const title = groupTitle(input.title);
   const others = userIdList(input.memberIds, "member_ids", {
-    min: 0,
-    max: MAX_GROUP_MEMBERS - 1,
+    ...limits.groupMembersAtCreation,
     ignored: caller.userId,
   });
   await requireKnownMembers(deps.users, others, caller.accessToken);

@@ -1,3 +1,4 @@
+import { limits } from "@parley/contracts";
 import { invalidArgument } from "@parley/errors";
 import type { ActivityPosition } from "../data-access/messaging-store";
 
@@ -13,7 +14,7 @@ const CONVERSATION_TOKEN =
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 
 function decode(token: string, pattern: RegExp): RegExpExecArray | undefined {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(token)) return undefined;
+  if (token.length > limits.pageToken.max || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
   const text = Buffer.from(token, "base64url").toString("utf8");
   // Only the exact spelling we issue: no padding variants, no trailing bits.
   if (encode(text) !== token) return undefined;

@@ -20,13 +20,13 @@ describe("messaging rules", () => {
     expect(() => messageBody(body)).toThrow(invalid(message));
   });
 
-  it("when a title has spaces around it, then it is trimmed; 100 emoji fit, 101 do not", () => {
+  it("when a title has spaces around it, then it is kept trimmed; 100 emoji fit, 101 do not, spaces count", () => {
+    const refused = invalid("title must be 1 to 100 characters, not only white space.");
     expect(groupTitle("  Book club \n")).toBe("Book club");
     expect(groupTitle("📚".repeat(100))).toBe("📚".repeat(100));
-    expect(() => groupTitle("📚".repeat(101))).toThrow(
-      invalid("title must be 1 to 100 characters after trimming."),
-    );
-    expect(() => groupTitle("   ")).toThrow(invalid("title must be 1 to 100 characters after trimming."));
+    expect(() => groupTitle("📚".repeat(101))).toThrow(refused);
+    expect(() => groupTitle(` ${"📚".repeat(100)}`)).toThrow(refused);
+    expect(() => groupTitle("   ")).toThrow(refused);
   });
 
   it("when an idempotency key is printable ASCII of 1 to 128, then it is accepted; otherwise refused", () => {
@@ -56,7 +56,12 @@ describe("messaging rules", () => {
     const a = "00000000-0000-4000-8000-00000000000a";
     const b = "00000000-0000-4000-8000-00000000000b";
     expect(userIdList([b, a, b, a], "ids", { min: 1, max: 1, ignored: a })).toEqual([b]);
-    expect(() => userIdList([a, "B"], "ids", { min: 0, max: 5 })).toThrow(invalid("ids must hold UUIDs."));
+    expect(() => userIdList([a, "B"], "ids", { min: 0, max: 5 })).toThrow(
+      invalid("ids must hold UUIDs in lowercase."),
+    );
+    expect(() => userIdList([a.toUpperCase()], "ids", { min: 0, max: 5 })).toThrow(
+      invalid("ids must hold UUIDs in lowercase."),
+    );
     expect(() => userIdList([a], "ids", { min: 1, max: 5, ignored: a })).toThrow(
       invalid("ids must hold 1 to 5 user ids besides the caller."),
     );

@@ -1,13 +1,13 @@
+import { isUuid, limits } from "@parley/contracts";
 import { invalidArgument, notFound } from "@parley/errors";
 import type { NotificationDependencies } from "./dependencies";
 import { toProto } from "./to-proto";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 function pageSizeOf(requested: number): number {
-  if (requested === 0) return 50;
-  if (!Number.isInteger(requested) || requested < 1 || requested > 100)
-    throw invalidArgument("page_size must be 1 to 100.");
+  const { min, max, default: fallback } = limits.pageSize;
+  if (requested === 0) return fallback;
+  if (!Number.isInteger(requested) || requested < min || requested > max)
+    throw invalidArgument(`page_size must be ${min} to ${max}.`);
   return requested;
 }
 
@@ -16,6 +16,8 @@ const encodeToken = (unread: boolean, sequence: number) =>
 
 function decodeToken(token: string): { unread: boolean; sequence: number } | undefined {
   if (!token) return undefined;
+  if (token.length > limits.pageToken.max)
+    throw invalidArgument("page_token is not one this service issued.");
   const match = /^([01]):(\d{1,15})$/.exec(Buffer.from(token, "base64url").toString());
   if (!match) throw invalidArgument("page_token is not one this service issued.");
   return { unread: match[1] === "1", sequence: Number(match[2]) };
@@ -45,7 +47,7 @@ export async function markNotificationRead(
   id: string,
 ) {
   const { userId } = await deps.verifier.verify(accessToken);
-  if (!UUID.test(id)) throw invalidArgument("notification_id must be a UUID.");
+  if (!isUuid(id)) throw invalidArgument("notification_id must be a UUID in lowercase.");
   if (!(await deps.store.markRead(userId, id))) throw notFound("No such notification.");
 }
 
@@ -64,8 +66,10 @@ export async function getPresence(
   userIds: string[],
 ) {
   const { userId } = await deps.verifier.verify(accessToken);
-  if (userIds.length === 0 || userIds.length > 100) throw invalidArgument("user_ids must hold 1 to 100 ids.");
-  if (!userIds.every((id) => UUID.test(id))) throw invalidArgument("user_ids must be UUIDs.");
+  const { min, max } = limits.userIdLookup;
+  if (userIds.length < min || userIds.length > max)
+    throw invalidArgument(`user_ids must hold ${min} to ${max} ids.`);
+  if (!userIds.every(isUuid)) throw invalidArgument("user_ids must be UUIDs in lowercase.");
   const others = [...new Set(userIds)].filter((id) => id !== userId);
   const visible = new Set(others.length ? await deps.sharedWith(accessToken!, others) : []);
   if (userIds.includes(userId)) visible.add(userId);

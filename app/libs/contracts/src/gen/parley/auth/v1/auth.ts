@@ -43,9 +43,12 @@ export interface TokenPair {
 }
 
 export interface RegisterRequest {
-  /** See User.username; surrounding white space is not trimmed, it is refused. */
+  /**
+   * 3 to 32 characters: ASCII letters, digits, '_', '.' or '-'; case-insensitive. Surrounding
+   * white space is not trimmed, it is refused.
+   */
   username: string;
-  /** 8 to 128 characters (any Unicode). */
+  /** 8 to 128 Unicode code points. */
   password: string;
 }
 
@@ -67,6 +70,7 @@ export interface LoginResponse {
 }
 
 export interface RefreshRequest {
+  /** 1 to 256 characters, as issued. */
   refreshToken: string;
 }
 
@@ -109,7 +113,7 @@ export interface Jwk {
 }
 
 export interface GetUsersRequest {
-  /** 1 to 100 UUIDs. */
+  /** 1 to 100 user ids. */
   ids: string[];
 }
 

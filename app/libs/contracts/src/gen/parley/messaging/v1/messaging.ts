@@ -128,15 +128,15 @@ export interface Message {
   id: string;
   conversationId: string;
   senderId: string;
-  /** 1 to 4000 Unicode code points of valid UTF-8, not only white space. */
+  /** 1 to 4000 Unicode code points of valid Unicode text without NUL, not only white space. */
   body: string;
   sentAt?: Date | undefined;
 }
 
 export interface CreateGroupConversationRequest {
-  /** 1 to 100 characters after trimming. */
+  /** 1 to 100 Unicode code points, not only white space; stored without surrounding white space. */
   title: string;
-  /** 0 to 255 user ids besides the caller; duplicates and the caller are ignored. */
+  /** 0 to 255 user ids of other users; duplicates and the caller's own id are ignored. */
   memberIds: string[];
 }
 
@@ -160,7 +160,7 @@ export interface GetOrCreateDirectConversationResponse {
 export interface ListConversationsRequest {
   /** 1 to 100; 0 means 50. */
   pageSize: number;
-  /** From a previous response; empty for the first page. */
+  /** Opaque, from a previous page; at most 512 characters. Empty for the first page. */
   pageToken: string;
 }
 
@@ -188,7 +188,10 @@ export interface ListMembersResponse {
 
 export interface AddMembersRequest {
   conversationId: string;
-  /** 1 to 255 user ids; existing members are ignored. A group holds at most 256 members. */
+  /**
+   * 1 to 255 user ids, duplicates ignored; a group holds at most 256 members. Existing members are
+   * left as they are.
+   */
   userIds: string[];
 }
 
@@ -213,9 +216,9 @@ export interface LeaveConversationResponse {
 
 export interface SendMessageRequest {
   conversationId: string;
-  /** See Message.body. */
+  /** 1 to 4000 Unicode code points of valid Unicode text without NUL, not only white space. */
   body: string;
-  /** 1 to 128 printable ASCII characters chosen by the client, unique per sender. */
+  /** 1 to 128 printable ASCII characters, chosen by the client, unique per sender. */
   idempotencyKey: string;
 }
 
@@ -231,7 +234,10 @@ export interface ListMessagesRequest {
   conversationId: string;
   /** 1 to 100; 0 means 50. */
   limit: number;
-  /** A cursor from a previous page (next_cursor); only messages older than it are listed. */
+  /**
+   * Opaque, from a previous page; at most 512 characters. The next_cursor of a previous page: only
+   * messages older than it are listed. Empty for the newest messages.
+   */
   before: string;
 }
 

@@ -107,6 +107,7 @@ export interface NewSignIn {
 export interface ListNotificationsRequest {
   /** 1 to 100; 0 means 50. */
   pageSize: number;
+  /** Opaque, from a previous page; at most 512 characters. Empty for the first page. */
   pageToken: string;
 }
 
