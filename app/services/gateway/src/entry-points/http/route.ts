@@ -48,6 +48,8 @@ export interface Route<Body = unknown, Query = unknown, Params = unknown> {
   path: string;
   operationId: string;
   summary: string;
+  /** A sentence or two beyond the summary: what a client should know before calling it. */
+  description: string;
   tag: string;
   authenticated: boolean;
   body?: z.ZodType<Body>;

@@ -1,6 +1,6 @@
 import { AppError } from "@parley/errors";
 import type { Request } from "express";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Route } from "./route";
 
 /** A 400 that lists each invalid field as a JSON pointer into the request part. */
@@ -39,6 +39,20 @@ export function parsePart<T>(
   );
 }
 
+/**
+ * Array query parameters are comma-separated, as the document says (style form, explode false):
+ * `?userIds=a,b`. A repeated parameter (`?userIds=a&userIds=b`) arrives as an array already.
+ */
+export function splitArrayParameters(schema: z.ZodType, query: Record<string, unknown>) {
+  const shape: Record<string, z.ZodType> = schema instanceof z.ZodObject ? schema.shape : {};
+  return Object.fromEntries(
+    Object.entries(query).map(([name, value]) => [
+      name,
+      shape[name] instanceof z.ZodArray && typeof value === "string" ? value.split(",") : value,
+    ]),
+  );
+}
+
 /** Parses every part of a request a route declares, reporting all invalid fields at once. */
 export function parseRequest(
   route: Route,
@@ -61,7 +75,9 @@ export function parseRequest(
   }
   const parsed = {
     body: route.body ? attempt(() => parsePart("body", route.body!, request.body)) : undefined,
-    query: route.query ? attempt(() => parsePart("query", route.query!, request.query)) : undefined,
+    query: route.query
+      ? attempt(() => parsePart("query", route.query!, splitArrayParameters(route.query!, request.query)))
+      : undefined,
     params: route.params ? attempt(() => parsePart("params", route.params!, request.params)) : undefined,
   };
   if (errors.length) throw new ValidationError(errors);

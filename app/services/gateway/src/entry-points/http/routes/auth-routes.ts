@@ -1,18 +1,16 @@
 import { bearerMetadata, callUnary } from "@parley/grpc";
-import { z } from "zod";
 import type { AuthClient } from "@parley/service-clients";
 import type { SessionChecker } from "../../../upstream/session-checker";
 import { type Route, route } from "../route";
-import { sessionSchema, toTokens, toUser, tokensSchema } from "../schemas";
-
-const credentials = z.strictObject({
-  username: z
-    .string()
-    .min(1)
-    .max(64)
-    .describe("3 to 32 characters: letters, digits, '_', '.', '-' (case-insensitive)."),
-  password: z.string().min(1).max(1024).describe("8 to 128 characters."),
-});
+import {
+  credentialsSchema,
+  jwksSchema,
+  refreshRequestSchema,
+  sessionSchema,
+  toTokens,
+  toUser,
+  tokensSchema,
+} from "../schemas";
 
 export interface AuthRouteDeps {
   auth: AuthClient;
@@ -28,9 +26,11 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       path: "/v1/auth/register",
       operationId: "register",
       summary: "Create an account and sign in",
+      description:
+        "Registers a username (compared case-insensitively, stored in lowercase) with a password hashed with argon2id, opens a session and returns its tokens. A `welcome` notification follows on the new user's stream.",
       tag: "auth",
       authenticated: false,
-      body: credentials,
+      body: credentialsSchema,
       responses: {
         201: { description: "Account created; the new session's tokens.", schema: sessionSchema },
         409: { description: "The username is taken." },
@@ -45,9 +45,11 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       path: "/v1/auth/login",
       operationId: "login",
       summary: "Sign in with username and password",
+      description:
+        "Opens a new session. An unknown user and a wrong password get the same 401; after too many failures in 15 minutes (10 by default) for one username or one client address, further attempts get 429 with Retry-After. You receive a `new_sign_in` notification.",
       tag: "auth",
       authenticated: false,
-      body: credentials,
+      body: credentialsSchema,
       responses: {
         200: { description: "Signed in; the new session's tokens.", schema: sessionSchema },
         401: { description: "Unknown username or wrong password (the same answer for both)." },
@@ -62,9 +64,11 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       path: "/v1/auth/refresh",
       operationId: "refreshTokens",
       summary: "Exchange a refresh token for a new token pair",
+      description:
+        "Each refresh token works once. Presenting one that was already used revokes its whole session, since it must have leaked.",
       tag: "auth",
       authenticated: false,
-      body: z.strictObject({ refreshToken: z.string().min(1).max(256) }),
+      body: refreshRequestSchema,
       responses: {
         200: { description: "A new pair; the refresh token sent is spent.", schema: tokensSchema },
         401: { description: "Unknown, expired or already used refresh token (reuse revokes the session)." },
@@ -79,6 +83,8 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       path: "/v1/auth/logout",
       operationId: "logout",
       summary: "End the current session",
+      description:
+        "Revokes the session of the access token used, with its refresh tokens. Access tokens of the session stop working within a few seconds on every gateway.",
       tag: "auth",
       authenticated: true,
       responses: { 204: { description: "The session and all its tokens are revoked." } },
@@ -93,25 +99,12 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       path: "/.well-known/jwks.json",
       operationId: "getJwks",
       summary: "Public keys that verify access tokens (JSON Web Key Set)",
+      description:
+        "The EC P-256 keys whose private halves sign access tokens (ES256), including ones being rotated in or out. Cacheable for five minutes.",
       tag: "auth",
       authenticated: false,
       responses: {
-        200: {
-          description: "The key set.",
-          schema: z.object({
-            keys: z.array(
-              z.object({
-                kid: z.string(),
-                kty: z.string(),
-                crv: z.string(),
-                x: z.string(),
-                y: z.string(),
-                alg: z.string(),
-                use: z.string(),
-              }),
-            ),
-          }),
-        },
+        200: { description: "The key set.", schema: jwksSchema },
       },
       handle: async () => {
         const { keys } = await callUnary(auth, "getJwks", {}, { timeoutMs });

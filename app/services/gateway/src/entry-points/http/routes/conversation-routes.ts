@@ -3,16 +3,30 @@ import { bearerMetadata, callUnary } from "@parley/grpc";
 import type { AuthClient, MessagingClient } from "@parley/service-clients";
 import { z } from "zod";
 import { conversationJson, memberJson, messageJson } from "../../../upstream/to-json";
+import { idempotencyKey, uuid } from "../fields";
 import { type Caller, type Route, route } from "../route";
-import { conversationIdParams, conversationSchema, memberSchema, messageSchema, pageQuery } from "../schemas";
+import {
+  addMembersRequestSchema,
+  conversationIdParams,
+  conversationPageSchema,
+  conversationSchema,
+  directConversationRequestSchema,
+  markReadRequestSchema,
+  memberListSchema,
+  messagePageQuery,
+  messagePageSchema,
+  messageSchema,
+  newGroupSchema,
+  newMessageSchema,
+  pageQuery,
+  unreadCountSchema,
+} from "../schemas";
 
 export interface ConversationRouteDeps {
   auth: AuthClient;
   messaging: MessagingClient;
   timeoutMs: number;
 }
-
-const membersSchema = z.object({ members: z.array(memberSchema) });
 
 /** Conversations, members, messages and read markers (served by the messaging service). */
 export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationRouteDeps): Route[] {
@@ -27,12 +41,11 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations",
       operationId: "createGroupConversation",
       summary: "Create a group conversation; you become its admin",
+      description:
+        "Creates a group with a title and its first members, who must be registered users. You join first, as its admin; the others join in the order listed.",
       tag: "conversations",
       authenticated: true,
-      body: z.strictObject({
-        title: z.string().min(1).max(200).describe("1 to 100 characters after trimming."),
-        memberIds: z.array(z.uuid()).max(255).default([]).describe("Other members; you are added as admin."),
-      }),
+      body: newGroupSchema,
       responses: { 201: { description: "The new group.", schema: conversationSchema } },
       handle: async ({ body, caller }) => {
         const { conversation } = await callUnary(messaging, "createGroupConversation", body, as(caller));
@@ -44,13 +57,11 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/direct",
       operationId: "getOrCreateDirectConversation",
       summary: "The direct conversation with another user, created on first use",
+      description:
+        "Two users have exactly one direct conversation. Name the other user by id or by username; the answer is 201 when this call created it and 200 when it existed.",
       tag: "conversations",
       authenticated: true,
-      body: z
-        .strictObject({ userId: z.uuid().optional(), username: z.string().min(1).max(64).optional() })
-        .refine((body) => (body.userId === undefined) !== (body.username === undefined), {
-          message: "give exactly one of userId or username",
-        }),
+      body: directConversationRequestSchema,
       responses: {
         200: { description: "It already existed.", schema: conversationSchema },
         201: { description: "It was created by this call.", schema: conversationSchema },
@@ -82,16 +93,15 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations",
       operationId: "listConversations",
       summary: "Your conversations, most recent activity first, with unread counts",
+      description:
+        "Pages through the conversations you are a member of, each with its last message and the number of messages from others after your read marker.",
       tag: "conversations",
       authenticated: true,
       query: pageQuery,
       responses: {
         200: {
           description: "A page of conversations; pass nextPageToken for the next.",
-          schema: z.object({
-            conversations: z.array(conversationSchema),
-            nextPageToken: z.string().nullable(),
-          }),
+          schema: conversationPageSchema,
         },
       },
       handle: async ({ query, caller }) => {
@@ -115,6 +125,8 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/:conversationId",
       operationId: "getConversation",
       summary: "One conversation with its unread count and last message",
+      description:
+        "A conversation you are a member of. One you are not a member of answers 404, exactly like one that does not exist.",
       tag: "conversations",
       authenticated: true,
       params: conversationIdParams,
@@ -132,10 +144,12 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/:conversationId/members",
       operationId: "listMembers",
       summary: "Members of a conversation with their roles",
+      description:
+        "Everyone in a conversation you are a member of, in the order they joined, each an admin or a member.",
       tag: "conversations",
       authenticated: true,
       params: conversationIdParams,
-      responses: { 200: { description: "The members.", schema: membersSchema }, ...conversationNotFound },
+      responses: { 200: { description: "The members.", schema: memberListSchema }, ...conversationNotFound },
       handle: async ({ params, caller }) => {
         const { members } = await callUnary(messaging, "listMembers", params, as(caller));
         return { status: 200, body: { members: members.map(memberJson) } };
@@ -146,12 +160,14 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/:conversationId/members",
       operationId: "addMembers",
       summary: "Add members to a group (admins only)",
+      description:
+        "Adds registered users to a group you administer; users already in it are left as they are. A group holds at most 256 members.",
       tag: "conversations",
       authenticated: true,
       params: conversationIdParams,
-      body: z.strictObject({ userIds: z.array(z.uuid()).min(1).max(255) }),
+      body: addMembersRequestSchema,
       responses: {
-        200: { description: "All members after the change.", schema: membersSchema },
+        200: { description: "All members after the change.", schema: memberListSchema },
         403: { description: "You are not an admin of this group." },
         409: { description: "Not a group, or it would exceed 256 members." },
         ...conversationNotFound,
@@ -166,9 +182,11 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/:conversationId/members/:userId",
       operationId: "removeMember",
       summary: "Remove a member from a group (admins only; leave to remove yourself)",
+      description:
+        "Removes another member from a group you administer. To leave a group yourself, use the leave operation.",
       tag: "conversations",
       authenticated: true,
-      params: z.strictObject({ conversationId: z.uuid(), userId: z.uuid() }),
+      params: z.strictObject({ conversationId: uuid(), userId: uuid() }),
       responses: {
         204: { description: "Removed." },
         403: { description: "You are not an admin of this group." },
@@ -185,6 +203,8 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/:conversationId/leave",
       operationId: "leaveConversation",
       summary: "Leave a group",
+      description:
+        "Removes you from a group. When the last admin leaves, the longest-standing member becomes admin.",
       tag: "conversations",
       authenticated: true,
       params: conversationIdParams,
@@ -203,6 +223,8 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/:conversationId/messages",
       operationId: "sendMessage",
       summary: "Send a message; repeat with the same Idempotency-Key to retry safely",
+      description:
+        "Stores the message and notifies every other member live. A request repeated with the same Idempotency-Key (after a timeout, say) returns the first message with 200 and notifies nobody again.",
       tag: "messages",
       authenticated: true,
       params: conversationIdParams,
@@ -212,12 +234,10 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
           description:
             "1 to 128 printable ASCII characters, unique per message you send; a retry with the same key returns the first message.",
           required: true,
-          schema: z.string().regex(/^[\x21-\x7e]{1,128}$/, "must be 1 to 128 printable ASCII characters"),
+          schema: idempotencyKey(),
         },
       ],
-      body: z.strictObject({
-        body: z.string().min(1).max(20_000).describe("1 to 4000 characters (Unicode code points)."),
-      }),
+      body: newMessageSchema,
       responses: {
         201: { description: "Sent.", schema: messageSchema },
         200: {
@@ -243,17 +263,16 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/:conversationId/messages",
       operationId: "listMessages",
       summary: "A page of messages, newest first",
+      description:
+        "Pages backwards through a conversation's history: pass the nextCursor of one page as `before` to get the older messages.",
       tag: "messages",
       authenticated: true,
       params: conversationIdParams,
-      query: z.strictObject({
-        limit: z.coerce.number().int().min(1).max(100).optional(),
-        before: z.string().max(512).optional().describe("nextCursor of the previous page."),
-      }),
+      query: messagePageQuery,
       responses: {
         200: {
           description: "Messages, newest first; pass nextCursor as `before` for older ones.",
-          schema: z.object({ messages: z.array(messageSchema), nextCursor: z.string().nullable() }),
+          schema: messagePageSchema,
         },
         ...conversationNotFound,
       },
@@ -275,12 +294,14 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       path: "/v1/conversations/:conversationId/read",
       operationId: "markRead",
       summary: "Mark every message up to and including one as read",
+      description:
+        "Moves your read marker forward to the given message; it never moves back. Answers your unread count afterwards.",
       tag: "messages",
       authenticated: true,
       params: conversationIdParams,
-      body: z.strictObject({ messageId: z.uuid() }),
+      body: markReadRequestSchema,
       responses: {
-        200: { description: "Your unread count afterwards.", schema: z.object({ unreadCount: z.int() }) },
+        200: { description: "Your unread count afterwards.", schema: unreadCountSchema },
         ...conversationNotFound,
       },
       handle: async ({ params, body, caller }) => {

@@ -1,11 +1,13 @@
 import { bearerMetadata, callUnary } from "@parley/grpc";
 import type { Logger } from "@parley/logger";
 import type { NotificationClient } from "@parley/service-clients";
+import { limits } from "@parley/contracts";
 import { z } from "zod";
 import { notificationJson, presenceJson } from "../../../upstream/to-json";
+import { userIds, uuid } from "../fields";
 import { relayNotificationStream } from "../notification-stream";
 import { type Caller, type Route, route } from "../route";
-import { notificationSchema, pageQuery, presenceSchema } from "../schemas";
+import { markedCountSchema, notificationPageSchema, pageQuery, presenceListSchema } from "../schemas";
 
 export interface NotificationRouteDeps {
   notification: NotificationClient;
@@ -25,17 +27,14 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
       path: "/v1/notifications",
       operationId: "listNotifications",
       summary: "Your notifications, unread first, then newest first",
+      description: "Pages through your notifications with your total unread count.",
       tag: "notifications",
       authenticated: true,
       query: pageQuery,
       responses: {
         200: {
           description: "A page of notifications and your unread count.",
-          schema: z.object({
-            notifications: z.array(notificationSchema),
-            nextPageToken: z.string().nullable(),
-            unreadCount: z.int(),
-          }),
+          schema: notificationPageSchema,
         },
       },
       handle: async ({ query, caller }) => {
@@ -60,9 +59,10 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
       path: "/v1/notifications/:notificationId/read",
       operationId: "markNotificationRead",
       summary: "Mark one notification read",
+      description: "Marks one of your notifications read; one that is not yours answers 404.",
       tag: "notifications",
       authenticated: true,
-      params: z.strictObject({ notificationId: z.uuid() }),
+      params: z.strictObject({ notificationId: uuid() }),
       responses: { 204: { description: "Marked." }, 404: { description: "No such notification of yours." } },
       handle: async ({ params, caller }) => {
         await callUnary(notification, "markNotificationRead", params, as(caller));
@@ -74,10 +74,11 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
       path: "/v1/notifications/read-all",
       operationId: "markAllNotificationsRead",
       summary: "Mark all your notifications read",
+      description: "Marks every unread notification of yours read and says how many that was.",
       tag: "notifications",
       authenticated: true,
       responses: {
-        200: { description: "How many were marked.", schema: z.object({ markedCount: z.int() }) },
+        200: { description: "How many were marked.", schema: markedCountSchema },
       },
       handle: async ({ caller }) => {
         const { markedCount } = await callUnary(notification, "markAllNotificationsRead", {}, as(caller));
@@ -89,6 +90,8 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
       path: "/v1/notifications/stream",
       operationId: "streamNotifications",
       summary: "Live notifications as Server-Sent Events (resumable with Last-Event-ID)",
+      description:
+        "Streams your notifications as they are created, each exactly once and in sequence order. After a dropped connection, reconnect with Last-Event-ID to receive exactly what you missed. While a stream is open you count as online.",
       tag: "notifications",
       authenticated: true,
       headers: [
@@ -121,22 +124,12 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
       path: "/v1/presence",
       operationId: "getPresence",
       summary: "Presence of users you share a conversation with (others are left out)",
+      description:
+        "Whether each of the given users is online and when they were last seen. Users you share no conversation with are left out of the answer, as if unknown.",
       tag: "presence",
       authenticated: true,
-      query: z.strictObject({
-        userIds: z
-          .string()
-          .max(3800)
-          .transform((value) => value.split(","))
-          .pipe(z.array(z.uuid()).min(1).max(100))
-          .describe("Comma-separated user ids, 1 to 100."),
-      }),
-      responses: {
-        200: {
-          description: "Presence per visible user.",
-          schema: z.object({ presences: z.array(presenceSchema) }),
-        },
-      },
+      query: z.strictObject({ userIds: userIds(limits.userIdLookup, "1 to 100 distinct user ids") }),
+      responses: { 200: { description: "Presence per visible user.", schema: presenceListSchema } },
       handle: async ({ query, caller }) => {
         const { presences } = await callUnary(
           notification,

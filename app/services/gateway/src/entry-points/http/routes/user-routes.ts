@@ -2,8 +2,9 @@ import { AppError } from "@parley/errors";
 import { bearerMetadata, callUnary } from "@parley/grpc";
 import type { AuthClient } from "@parley/service-clients";
 import { z } from "zod";
+import { username } from "../fields";
 import { type Route, route } from "../route";
-import { toUser, userSchema } from "../schemas";
+import { pingSchema, toUser, userSchema } from "../schemas";
 
 export interface UserRouteDeps {
   auth: AuthClient;
@@ -20,10 +21,12 @@ export function userRoutes({ auth, timeoutMs, checkAuthHealth }: UserRouteDeps):
       path: "/v1/ping",
       operationId: "ping",
       summary: "Checks your access token and that the auth service answers (one gRPC health check)",
+      description:
+        "A cheap authenticated round trip for clients and load tests: checks the access token and asks the auth service's gRPC health service once.",
       tag: "users",
       authenticated: true,
       responses: {
-        200: { description: "Token valid, upstream serving.", schema: z.object({ status: z.literal("ok") }) },
+        200: { description: "Token valid, upstream serving.", schema: pingSchema },
       },
       handle: async () => {
         await checkAuthHealth().catch(() => {
@@ -39,6 +42,7 @@ export function userRoutes({ auth, timeoutMs, checkAuthHealth }: UserRouteDeps):
       path: "/v1/users/me",
       operationId: "getCurrentUser",
       summary: "The signed-in user",
+      description: "The account the access token belongs to.",
       tag: "users",
       authenticated: true,
       responses: { 200: { description: "The user.", schema: userSchema } },
@@ -58,9 +62,11 @@ export function userRoutes({ auth, timeoutMs, checkAuthHealth }: UserRouteDeps):
       path: "/v1/users",
       operationId: "findUser",
       summary: "Find a user by username (case-insensitive)",
+      description:
+        "Looks up another user by username, to start a direct conversation with them, for example.",
       tag: "users",
       authenticated: true,
-      query: z.strictObject({ username: z.string().min(1).max(64) }),
+      query: z.strictObject({ username: username() }),
       responses: {
         200: { description: "The user.", schema: userSchema },
         404: { description: "No user with that username." },
