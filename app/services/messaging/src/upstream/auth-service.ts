@@ -1,10 +1,11 @@
 import type { AccessTokenVerifier } from "@parley/access-token";
+import { limits } from "@parley/contracts";
 import { bearerMetadata, callUnary } from "@parley/grpc";
 import { createAuthClient, verifierFromAuth } from "@parley/service-clients";
 import type { UserDirectory } from "../domain/user-directory";
 
 /** auth's GetUsers answers at most this many ids per call. */
-const GET_USERS_BATCH = 100;
+const GET_USERS_BATCH = limits.userIdLookup.max;
 
 export interface AuthService {
   /** Checks access tokens locally with the keys auth publishes (GetJwks, cached by the verifier). */
