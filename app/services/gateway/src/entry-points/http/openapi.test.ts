@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { AppError } from "@parley/errors";
 import { createLogger } from "@parley/logger";
 import Ajv2020 from "ajv/dist/2020";
 import { createAuthClient, createMessagingClient, createNotificationClient } from "@parley/service-clients";
 import { createSessionChecker } from "../../upstream/session-checker";
 import { createHttpApp } from "./http-server";
-import { buildOpenApiDocument, openapiPath } from "./openapi";
+import { buildOpenApiDocument } from "./openapi";
 import { apiRoutes } from "./routes";
 
 const repositoryRoot = join(__dirname, "..", "..", "..", "..", "..", "..");
@@ -42,31 +44,63 @@ describe("the OpenAPI document", () => {
     expect(validate(document) ? [] : validate.errors).toEqual([]);
   });
 
-  it("when compared with the routes Express serves, then each documents the other exactly", () => {
+  it("when every documented operation and many undocumented ones are sent to Express, then exactly the documented ones are routed", async () => {
     const app = createHttpApp({
       routes,
       openapi: document,
-      authenticate: async () => Promise.reject(new Error("not called")),
+      authenticate: async () => Promise.reject(new AppError("unauthenticated", "no token here")),
       logger,
       trustProxy: "false",
-      rateLimits: { authPerMinute: 1, perMinute: 1 },
+      rateLimits: { authPerMinute: 1_000_000, perMinute: 1_000_000 },
     });
-    const stack = (
-      app as unknown as {
-        router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => ({
+          method,
+          pattern: new RegExp(`^${path.replace(/\{[A-Za-z]+\}/g, "[^/]+")}$`),
+        })),
+      );
+      // What the document promises: a request is served when some documented operation's method
+      // and path template match it (GET /v1/conversations/direct is getConversation with a bad id).
+      const documents = (method: string, url: string) =>
+        operations.some((operation) => operation.method === method && operation.pattern.test(url));
+      const inventedPaths = [
+        "/v1/admin",
+        "/v1/users/{userId}",
+        "/v1/conversations/{conversationId}/messages/{messageId}",
+        "/v1/auth",
+        "/v1/notifications/{notificationId}",
+        "/metrics",
+      ];
+      const candidates = [...new Set([...Object.keys(document.paths), ...inventedPaths])].flatMap((path) =>
+        ["get", "post", "put", "patch", "delete"].map((method) => `${method} ${path}`),
+      );
+      const routed: string[] = [];
+      const expected: string[] = [];
+      for (const candidate of candidates) {
+        const [method, template] = candidate.split(" ") as [string, string];
+        const path = template.replace(/\{[A-Za-z]+\}/g, "3f8a6f0e-2c1b-4d5e-9f7a-1b2c3d4e5f60");
+        if (documents(method, path)) expected.push(candidate);
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method: method.toUpperCase(),
+          headers: { "content-type": "application/json", accept: "application/json" },
+          body: method === "get" ? undefined : "{}",
+          signal: AbortSignal.timeout(5_000),
+        });
+        const answer = response.headers.get("content-type")?.includes("json")
+          ? ((await response.json()) as { code?: string })
+          : (await response.body?.cancel(), {});
+        if (answer.code !== "no_route" && answer.code !== "method_not_allowed") routed.push(candidate);
       }
-    ).router.stack;
-    const served = stack
-      .filter((layer) => layer.route && layer.route.path !== "/openapi.json")
-      .flatMap((layer) =>
-        Object.keys(layer.route!.methods).map((method) => `${method} ${openapiPath(layer.route!.path)}`),
-      )
-      .sort();
-    const documented = Object.entries(document.paths)
-      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
-      .sort();
-    expect(served).toEqual(documented);
-    expect(served.length).toBeGreaterThan(0);
+      expect(routed.sort()).toEqual(expected.sort());
+      expect(expected.length).toBeGreaterThanOrEqual(Object.keys(document.paths).length);
+      expect(candidates.length).toBeGreaterThan(expected.length * 3);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("when operation ids are listed, then none repeats", () => {
