@@ -1,6 +1,6 @@
 export { ensureDatabase, ensureDevSigningKey, reachable } from "./local-servers";
 export { freePort } from "./free-port";
-export { servedOpenApiDocument } from "./served-document";
+export { type LoneGateway, servedOpenApiDocument, startLoneGateway } from "./lone-gateway";
 export {
   launcherVariables,
   repositoryRoot,

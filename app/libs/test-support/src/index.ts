@@ -6,6 +6,7 @@ export {
   configurationTable,
   portVariables,
 } from "./configuration-table";
+export { launchChromium } from "./browser";
 export { deleteTopology, eventually, openTestChannel, queueStats, watchExchange } from "./broker";
 export {
   type JsonSchema,

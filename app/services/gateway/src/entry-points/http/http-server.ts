@@ -4,6 +4,7 @@ import helmet from "helmet";
 import { bearerTokenOf } from "@parley/grpc";
 import { Metadata } from "@grpc/grpc-js";
 import type { Logger } from "@parley/logger";
+import { apiReference } from "./api-reference";
 import { problemForError, problemOf, sendProblem } from "./problem";
 import { requestContext } from "./request-context";
 import type { Caller, Route } from "./route";
@@ -147,6 +148,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get("/openapi.json", (_request, response) => {
     response.json(openapi);
   });
+  app.use("/docs", apiReference());
 
   app.use((request: Request, response: Response) => {
     const allowed = routes
