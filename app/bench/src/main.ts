@@ -247,8 +247,7 @@ async function run(settings: Settings): Promise<number> {
 
     print("baseline: the gateway alone");
     const gateway = await gatewayBaseline({
-      gatewayUrl,
-      tokens: population.users.map((user) => user.token),
+      clients: population.users.map((user) => user.api),
       workers: settings.gatewayWorkers,
       durationMs: settings.baselineMs,
     });

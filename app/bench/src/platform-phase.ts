@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
+import { sendMessage } from "@parley/api-client";
 import type { DeliveryLedger, SendRecord } from "./deliveries";
-import { errorKind, httpRequest } from "./http-load";
+import { errorKind } from "./http-load";
 import { messageBody } from "./message-payload";
 import { runOpenLoop } from "./open-loop";
 import type { Population } from "./population";
@@ -74,20 +74,18 @@ export async function runPhase(
     };
     sends.push(record);
     try {
-      const answer = await httpRequest(`${context.gatewayUrl}/v1/conversations/${conversation.id}/messages`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${sender.token}`,
-          "content-type": "application/json",
-          "idempotency-key": randomUUID(),
+      const { data, response } = await sendMessage(
+        sender.api,
+        conversation.id,
+        messageBody(`${name} #${counter}`),
+        {
+          attempts: 1,
         },
-        body: JSON.stringify({ body: messageBody(`${name} #${counter}`) }),
-        timeoutMs: 10_000,
-      });
-      if (answer.status === 201) {
+      );
+      if (response.status === 201) {
         latencies.push(performance.now() - scheduledAt);
-        record.messageId = (JSON.parse(answer.body) as { id: string }).id;
-      } else countInto(errors, errorKind(answer));
+        record.messageId = data!.id;
+      } else countInto(errors, errorKind(response));
     } catch (error) {
       countInto(errors, errorKind(error as Error));
     }

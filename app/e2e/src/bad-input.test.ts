@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import {
   type ApiResponse,
-  ApiClient,
   type Operation,
   type PlatformUnderTest,
-  fillPath as fill,
+  type TestClient,
+  createTestClient,
   operationsOf,
+  pathValues,
+  send,
   startPlatformUnderTest,
 } from "@parley/test-support";
 
@@ -24,17 +26,18 @@ const wrongTypeFor = (type: string | string[] | undefined) =>
 
 describe("bad input on every route is refused with a 4xx problem document (real processes)", () => {
   let platform: PlatformUnderTest;
-  let api: ApiClient;
+  let api: TestClient;
   let token: string;
   let operations: Operation[];
 
   beforeAll(async () => {
     platform = await startPlatformUnderTest({ env: { RATE_LIMIT_AUTH_PER_MINUTE: "100000" } });
-    api = new ApiClient(platform.gatewayUrl);
-    const registered = await api.request("post", "/v1/auth/register", {
+    api = createTestClient(platform.gatewayUrl);
+    // The client keeps no session: each request below carries exactly the credentials it names.
+    const registered = await api.POST("/v1/auth/register", {
       body: { username: `fuzz${Date.now().toString(36)}`, password: "correct horse battery" },
     });
-    token = (registered.body as { tokens: { accessToken: string } }).tokens.accessToken;
+    token = registered.data!.tokens.accessToken;
     operations = await operationsOf(api);
   });
   afterAll(() => platform.teardown());
@@ -45,7 +48,7 @@ describe("bad input on every route is refused with a 4xx problem document (real 
 
   it("when an authenticated route gets no token, a malformed one or a garbage bearer, then 401", async () => {
     for (const op of operations.filter((o) => o.authenticated)) {
-      const path = fill(op.template, randomUUID());
+      const path = pathValues(op.template, randomUUID());
       const attempts: Record<string, string>[] = [
         {},
         { authorization: "Bearer not.a.jwt" },
@@ -54,11 +57,7 @@ describe("bad input on every route is refused with a 4xx problem document (real 
       ];
       for (const headers of attempts) {
         expectProblem(
-          await api.request(op.method, path, {
-            headers,
-            template: op.template,
-            body: op.bodySchema ? {} : undefined,
-          }),
+          await send(api, op.method, op.template, { path, headers, body: op.bodySchema ? {} : undefined }),
           401,
         );
       }
@@ -67,15 +66,14 @@ describe("bad input on every route is refused with a 4xx problem document (real 
 
   it("when a body is malformed JSON, too large, of the wrong media type or not an object, then 400, 413 or 415", async () => {
     for (const op of operations.filter((o) => o.bodySchema)) {
-      const path = fill(op.template, randomUUID());
-      const common = { token, template: op.template };
+      const common = { token, path: pathValues(op.template, randomUUID()) };
       const json = { "content-type": "application/json" };
       expectProblem(
-        await api.request(op.method, path, { ...common, rawBody: '{"unterminated": ', headers: json }),
+        await send(api, op.method, op.template, { ...common, rawBody: '{"unterminated": ', headers: json }),
         400,
       );
       expectProblem(
-        await api.request(op.method, path, {
+        await send(api, op.method, op.template, {
           ...common,
           rawBody: `{"a":"${"x".repeat(70_000)}"}`,
           headers: json,
@@ -83,7 +81,7 @@ describe("bad input on every route is refused with a 4xx problem document (real 
         413,
       );
       expectProblem(
-        await api.request(op.method, path, {
+        await send(api, op.method, op.template, {
           ...common,
           rawBody: "a=b",
           headers: { "content-type": "text/plain" },
@@ -91,19 +89,21 @@ describe("bad input on every route is refused with a 4xx problem document (real 
         415,
       );
       for (const raw of ["[]", "null", '"text"', "42", "[".repeat(5000) + "]".repeat(5000)]) {
-        expectProblem(await api.request(op.method, path, { ...common, rawBody: raw, headers: json }), 400);
+        expectProblem(
+          await send(api, op.method, op.template, { ...common, rawBody: raw, headers: json }),
+          400,
+        );
       }
     }
   });
 
   it("when fields are missing, of the wrong type or unknown, then 400 names each one", async () => {
     for (const op of operations.filter((o) => o.bodySchema)) {
-      const path = fill(op.template, randomUUID());
-      const common = { token, template: op.template };
+      const common = { token, path: pathValues(op.template, randomUUID()) };
       const properties = Object.entries(op.bodySchema?.properties ?? {});
       const required = op.bodySchema?.required ?? [];
       if (required.length) {
-        const missing = await api.request(op.method, path, { ...common, body: {} });
+        const missing = await send(api, op.method, op.template, { ...common, body: {} });
         expectProblem(missing, 400);
         const pointers = ((missing.body as { errors?: { pointer: string }[] }).errors ?? []).map(
           (e) => e.pointer,
@@ -115,13 +115,13 @@ describe("bad input on every route is refused with a 4xx problem document (real 
           properties.map(([other]) => [other, "placeholder"]),
         );
         body[name] = wrongTypeFor(schema.type);
-        const wrongType = await api.request(op.method, path, { ...common, body });
+        const wrongType = await send(api, op.method, op.template, { ...common, body });
         expectProblem(wrongType, 400);
         expect((wrongType.body as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toContain(
           `#/body/${name}`,
         );
       }
-      const unknown = await api.request(op.method, path, {
+      const unknown = await send(api, op.method, op.template, {
         ...common,
         body: { isAdmin: true, __proto__x: 1 },
       });
@@ -133,8 +133,8 @@ describe("bad input on every route is refused with a 4xx problem document (real 
   });
 
   it("when a path is unknown or a method is not supported, then 404 or 405", async () => {
-    expectProblem(await api.request("get", "/v1/nothing-here"), 404);
-    expectProblem(await api.request("delete", "/v1/auth/login"), 405);
+    expectProblem(await send(api, "get", "/v1/nothing-here"), 404);
+    expectProblem(await send(api, "delete", "/v1/auth/login"), 405);
   });
 
   it("when all that bad input is over, then every service is still ready", async () => {

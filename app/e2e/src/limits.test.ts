@@ -1,6 +1,12 @@
-import { type ApiClient, createApiClient, signIn } from "@parley/api-client";
+import { signIn } from "@parley/api-client";
 import { limits } from "@parley/contracts";
-import { type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
+import {
+  DocumentChecks,
+  type PlatformUnderTest,
+  type TestClient,
+  createTestClient,
+  startPlatformUnderTest,
+} from "@parley/test-support";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 
@@ -40,12 +46,13 @@ async function answer(result: Promise<{ response: Response; error?: unknown }>):
 
 describe("every rule a client can break, at its limit and one past it (real processes)", () => {
   let platform: PlatformUnderTest;
-  let api: ApiClient;
+  let api: TestClient;
+  let checks: DocumentChecks;
   let validate: (pointer: string, value: unknown) => boolean;
   let others: string[];
   let conversationId: string;
 
-  const newClient = () => createApiClient({ baseUrl: platform.gatewayUrl });
+  const newClient = () => createTestClient(platform.gatewayUrl, [], checks);
   const register = async (client = newClient()) => {
     await signIn(client, "register", {
       username: `u${letters(4)}${crypto.randomUUID().slice(0, 8)}`,
@@ -58,6 +65,7 @@ describe("every rule a client can break, at its limit and one past it (real proc
     platform = await startPlatformUnderTest({
       env: { RATE_LIMIT_AUTH_PER_MINUTE: "1000000", RATE_LIMIT_PER_MINUTE: "1000000" },
     });
+    checks = new DocumentChecks(platform.gatewayUrl);
     const document = (await (await fetch(`${platform.gatewayUrl}/openapi.json`)).json()) as object;
     const ajv = new Ajv2020({ strict: false, validateSchema: false });
     addFormats(ajv);

@@ -1,93 +1,103 @@
-import { ApiClient, type PlatformUnderTest, startPlatformUnderTest } from "@parley/test-support";
-
-interface Session {
-  user: { id: string; username: string };
-  tokens: { accessToken: string; refreshToken: string };
-}
+import {
+  type PlatformUnderTest,
+  type TestClient,
+  answer,
+  createTestClient,
+  sibling,
+  startPlatformUnderTest,
+} from "@parley/test-support";
 
 describe("a new user's journey through the gateway (real processes)", () => {
   let platform: PlatformUnderTest;
-  let api: ApiClient;
+  let api: TestClient;
   const username = `ada${Date.now().toString(36)}`;
   const password = "correct horse battery staple";
 
   beforeAll(async () => {
     platform = await startPlatformUnderTest();
-    api = new ApiClient(platform.gatewayUrl);
+    api = createTestClient(platform.gatewayUrl);
   });
   afterAll(() => platform.teardown());
 
   it("when a user registers, logs in, refreshes and logs out, then each step answers as documented", async () => {
-    const registered = await api.request("post", "/v1/auth/register", { body: { username, password } });
-    expect(registered.status).toBe(201);
-    const { user } = registered.body as Session;
+    const registered = await api.POST("/v1/auth/register", { body: { username, password } });
+    expect(registered.response.status).toBe(201);
+    const user = registered.data!.user;
     expect(user.username).toBe(username);
 
-    const again = await api.request("post", "/v1/auth/register", {
-      body: { username: username.toUpperCase(), password },
-    });
+    const again = answer(
+      await api.POST("/v1/auth/register", { body: { username: username.toUpperCase(), password } }),
+    );
     expect(again.status).toBe(409);
     expect(again.contentType).toBe("application/problem+json");
 
-    const wrong = await api.request("post", "/v1/auth/login", {
-      body: { username, password: "wrong password!" },
-    });
-    expect(wrong.status).toBe(401);
-    const unknown = await api.request("post", "/v1/auth/login", {
+    const wrong = await api.POST("/v1/auth/login", { body: { username, password: "wrong password!" } });
+    expect(wrong.response.status).toBe(401);
+    const unknown = await api.POST("/v1/auth/login", {
       body: { username: "nobody-here", password: "wrong password!" },
     });
-    expect(unknown.status).toBe(401);
-    expect((unknown.body as { detail: string }).detail).toBe((wrong.body as { detail: string }).detail);
+    expect(unknown.response.status).toBe(401);
+    expect(unknown.error?.detail).toBe(wrong.error?.detail);
 
-    const login = await api.request("post", "/v1/auth/login", { body: { username, password } });
-    expect(login.status).toBe(200);
-    const { tokens } = login.body as Session;
+    const login = await api.POST("/v1/auth/login", { body: { username, password } });
+    expect(login.response.status).toBe(200);
+    const { tokens } = login.data!;
+    const asUser = { headers: { authorization: `Bearer ${tokens.accessToken}` } };
 
-    const me = await api.request("get", "/v1/users/me", { token: tokens.accessToken });
-    expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ id: user.id, username });
-    const ping = await api.request("get", "/v1/ping", { token: tokens.accessToken });
-    expect(ping.status).toBe(200);
-    expect(ping.body).toEqual({ status: "ok" });
+    const me = await api.GET("/v1/users/me", asUser);
+    expect(me.response.status).toBe(200);
+    expect(me.data).toMatchObject({ id: user.id, username });
+    const ping = await api.GET("/v1/ping", asUser);
+    expect(ping.response.status).toBe(200);
+    expect(ping.data).toEqual({ status: "ok" });
 
-    const refreshed = await api.request("post", "/v1/auth/refresh", {
-      body: { refreshToken: tokens.refreshToken },
-    });
-    expect(refreshed.status).toBe(200);
-    const next = refreshed.body as Session["tokens"];
+    const refreshed = await api.POST("/v1/auth/refresh", { body: { refreshToken: tokens.refreshToken } });
+    expect(refreshed.response.status).toBe(200);
+    const next = refreshed.data!;
     expect(next.refreshToken).not.toBe(tokens.refreshToken);
 
-    const loggedOut = await api.request("post", "/v1/auth/logout", { token: next.accessToken });
-    expect(loggedOut.status).toBe(204);
-    const afterLogout = await api.request("get", "/v1/users/me", { token: next.accessToken });
-    expect(afterLogout.status).toBe(401);
-    expect(afterLogout.headers.get("www-authenticate")).toContain("Bearer");
-    expect((await api.request("get", "/v1/ping", { token: next.accessToken })).status).toBe(401);
-    const reuse = await api.request("post", "/v1/auth/refresh", {
-      body: { refreshToken: next.refreshToken },
-    });
-    expect(reuse.status).toBe(401);
+    const asNext = { headers: { authorization: `Bearer ${next.accessToken}` } };
+    const loggedOut = await api.POST("/v1/auth/logout", asNext);
+    expect(loggedOut.response.status).toBe(204);
+    const afterLogout = await api.GET("/v1/users/me", asNext);
+    expect(afterLogout.response.status).toBe(401);
+    expect(afterLogout.response.headers.get("www-authenticate")).toContain("Bearer");
+    expect((await api.GET("/v1/ping", asNext)).response.status).toBe(401);
+    const reuse = await api.POST("/v1/auth/refresh", { body: { refreshToken: next.refreshToken } });
+    expect(reuse.response.status).toBe(401);
+  });
+
+  it("when a signed-in client's access token is refused, then it refreshes once and the call goes through", async () => {
+    const client = sibling(api);
+    const { data } = await client.POST("/v1/auth/register", { body: { username: `${username}r`, password } });
+    // A session whose access token no longer verifies, but whose refresh token is good.
+    client.session.set({ accessToken: "not-a-token", refreshToken: data!.tokens.refreshToken });
+    const me = await client.GET("/v1/users/me");
+    expect(me.response.status).toBe(200);
+    expect(me.data?.username).toBe(`${username}r`);
+    expect(client.session.tokens?.refreshToken).not.toBe(data!.tokens.refreshToken);
+
+    // Once the refresh token is spent elsewhere, the session is over: a 401 and no tokens kept.
+    await api.POST("/v1/auth/refresh", { body: { refreshToken: client.session.tokens!.refreshToken } });
+    client.session.set({ accessToken: "not-a-token", refreshToken: client.session.tokens!.refreshToken });
+    expect((await client.GET("/v1/users/me")).response.status).toBe(401);
+    expect(client.session.tokens).toBeUndefined();
   });
 
   it("when the key set is fetched, then it matches the kid of issued tokens", async () => {
-    const login = await api.request("post", "/v1/auth/register", {
-      body: { username: `${username}x`, password },
-    });
-    const { tokens } = login.body as Session;
-    const kid = JSON.parse(Buffer.from(tokens.accessToken.split(".")[0]!, "base64url").toString())
+    const { data } = await api.POST("/v1/auth/register", { body: { username: `${username}x`, password } });
+    const kid = JSON.parse(Buffer.from(data!.tokens.accessToken.split(".")[0]!, "base64url").toString())
       .kid as string;
-    const jwks = await api.request("get", "/.well-known/jwks.json");
-    expect(jwks.status).toBe(200);
-    expect((jwks.body as { keys: { kid: string }[] }).keys.map((key) => key.kid)).toContain(kid);
+    const jwks = await api.GET("/.well-known/jwks.json");
+    expect(jwks.response.status).toBe(200);
+    expect(jwks.data!.keys.map((key) => key.kid)).toContain(kid);
   });
 
   it("when every response carries a request id, then a client-chosen one is echoed", async () => {
-    const response = await api.request("get", "/v1/users/me", {
-      headers: { "x-request-id": "trace-me-123" },
-    });
-    expect(response.status).toBe(401);
-    expect(response.headers.get("x-request-id")).toBe("trace-me-123");
-    expect((response.body as { requestId: string }).requestId).toBe("trace-me-123");
+    const response = await api.GET("/v1/users/me", { headers: { "x-request-id": "trace-me-123" } });
+    expect(response.response.status).toBe(401);
+    expect(response.response.headers.get("x-request-id")).toBe("trace-me-123");
+    expect(response.error?.requestId).toBe("trace-me-123");
   });
 
   it("when the services logged the journey, then no password or token appears in their logs", () => {

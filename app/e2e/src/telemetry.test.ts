@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { repositoryRoot } from "@parley/launcher";
 import {
   type Account,
-  ApiClient,
+  type TestClient,
+  createTestClient,
   type PlatformUnderTest,
   SseClient,
   directConversation,
@@ -80,7 +81,7 @@ function expectChain(spans: ReceivedSpan[], chain: ReceivedSpan[]) {
 describe("one trace per user action, metrics and logs (real processes, OTLP receiver in the test)", () => {
   const receiver = new OtlpReceiver();
   let platform: PlatformUnderTest;
-  let api: ApiClient;
+  let api: TestClient;
   let ada: Account;
   let bob: Account;
   let conversation: string;
@@ -89,10 +90,10 @@ describe("one trace per user action, metrics and logs (real processes, OTLP rece
 
   beforeAll(async () => {
     platform = await startPlatformUnderTest({ env: tracingEnv(await receiver.start()) });
-    api = new ApiClient(platform.gatewayUrl);
+    api = createTestClient(platform.gatewayUrl);
     [ada, bob] = [await register(api, "ada"), await register(api, "bob")];
-    conversation = await directConversation(api, ada, bob);
-    stream = new SseClient(`${platform.gatewayUrl}/v1/notifications/stream`, bob.token);
+    conversation = await directConversation(ada, bob);
+    stream = new SseClient(platform.gatewayUrl, bob.token);
     expect(await stream.connect()).toBe(200);
   }, 60_000);
 
@@ -105,7 +106,7 @@ describe("one trace per user action, metrics and logs (real processes, OTLP rece
   it("when a message is sent, then HTTP, gRPC, PostgreSQL, both AMQP hops and the live push form one trace", async () => {
     const { traceId, header } = newTraceparent();
     messageTrace = traceId;
-    const { status, id } = await sendMessage(api, ada, conversation, "traced hello", randomUUID(), {
+    const { status, id } = await sendMessage(ada, conversation, "traced hello", randomUUID(), {
       traceparent: header,
     });
     expect(status).toBe(201);
@@ -181,11 +182,11 @@ describe("one trace per user action, metrics and logs (real processes, OTLP rece
 
   it("when a user signs in with an open stream, then register/login, the user.* event and its notification form one trace", async () => {
     const { traceId, header } = newTraceparent();
-    const login = await api.request("post", "/v1/auth/login", {
+    const login = await api.POST("/v1/auth/login", {
       body: { username: bob.username, password: "correct horse battery" },
       headers: { traceparent: header },
     });
-    expect(login.status).toBe(200);
+    expect(login.response.status).toBe(200);
     const spans = await spansUntil(receiver, traceId, wholeChain);
     const http = one(
       spans,
@@ -376,9 +377,9 @@ describe("span links instead of parent-child across the broker (PARLEY_TRACE_CON
   });
 
   it("when the switch is on, then the consumer starts its own trace with a link to the producer span", async () => {
-    const api = new ApiClient(platform.gatewayUrl);
+    const api = createTestClient(platform.gatewayUrl);
     const { traceId, header } = newTraceparent();
-    const response = await api.request("post", "/v1/auth/register", {
+    const { response } = await api.POST("/v1/auth/register", {
       body: { username: `link${randomUUID().slice(0, 8)}`, password: "correct horse battery" },
       headers: { traceparent: header },
     });

@@ -1,4 +1,5 @@
-import { errorKind, httpRequest } from "../http-load";
+import type { ApiClient } from "@parley/api-client";
+import { errorKind } from "../http-load";
 import { runClosedLoop } from "../open-loop";
 import { countInto, summarize } from "../statistics";
 import type { ThroughputResult } from "./postgres-baseline";
@@ -8,8 +9,8 @@ import type { ThroughputResult } from "./postgres-baseline";
  * gRPC health check, from `workers` callers back to back.
  */
 export async function gatewayBaseline(options: {
-  gatewayUrl: string;
-  tokens: string[];
+  /** Clients signed in as different users. */
+  clients: ApiClient[];
   workers: number;
   durationMs: number;
 }): Promise<ThroughputResult & { errorKinds: Record<string, number> }> {
@@ -18,16 +19,12 @@ export async function gatewayBaseline(options: {
   let counter = 0;
   const started = performance.now();
   await runClosedLoop(options.workers, options.durationMs, async () => {
-    const token = options.tokens[counter++ % options.tokens.length]!;
+    const client = options.clients[counter++ % options.clients.length]!;
     const begun = performance.now();
     try {
-      const answer = await httpRequest(`${options.gatewayUrl}/v1/ping`, {
-        method: "GET",
-        headers: { authorization: `Bearer ${token}` },
-        timeoutMs: 10_000,
-      });
-      if (answer.status === 200) latencies.push(performance.now() - begun);
-      else countInto(errorKinds, errorKind(answer));
+      const { response } = await client.GET("/v1/ping");
+      if (response.status === 200) latencies.push(performance.now() - begun);
+      else countInto(errorKinds, errorKind(response));
     } catch (error) {
       countInto(errorKinds, errorKind(error as Error));
     }

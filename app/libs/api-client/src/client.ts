@@ -146,6 +146,8 @@ export interface SendOptions {
   attempts?: number;
   /** Milliseconds before the first retry; doubled each time, with jitter (500 by default). */
   backoffMs?: number;
+  /** More request headers (a test's, a proxy's). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -165,6 +167,7 @@ export async function sendMessage(
     try {
       const result = await client.POST("/v1/conversations/{conversationId}/messages", {
         params: { path: { conversationId }, header: { "Idempotency-Key": idempotencyKey } },
+        headers: options.headers,
         body: { body },
       });
       if (result.response.status !== 503 || attempt >= attempts) return { ...result, idempotencyKey };

@@ -13,6 +13,7 @@ export {
   signOut,
 } from "./client";
 export type { paths } from "./gen/schema";
+export type { Middleware } from "openapi-fetch";
 export {
   type ConnectOptions,
   NotificationStream,

@@ -1,62 +1,53 @@
 import { randomUUID } from "node:crypto";
-import type { ApiClient } from "./api-client";
+import { sendMessage as send, signIn } from "@parley/api-client";
+import { type ApiResponse, type TestClient, answer, sibling } from "./api";
 
 export interface Account {
   id: string;
   username: string;
+  /** The access token issued at registration. */
   token: string;
   /** What the account was registered with, for tests that sign in again or check logs for leaks. */
   password: string;
   refreshToken: string;
+  /** A client signed in as this account. */
+  api: TestClient;
 }
 
 /** Registers a new user through the gateway (with `password` when given). */
 export async function register(
-  api: ApiClient,
+  client: TestClient,
   prefix: string,
   password = "correct horse battery",
 ): Promise<Account> {
+  const api = sibling(client);
   const username = `${prefix}${randomUUID().slice(0, 8)}`;
-  const response = await api.request("post", "/v1/auth/register", { body: { username, password } });
-  if (response.status !== 201) throw new Error(`register answered ${response.status}`);
-  const body = response.body as {
-    user: { id: string };
-    tokens: { accessToken: string; refreshToken: string };
-  };
+  const { user, tokens } = await signIn(api, "register", { username, password });
   return {
-    id: body.user.id,
+    id: user.id,
     username,
-    token: body.tokens.accessToken,
+    token: tokens.accessToken,
     password,
-    refreshToken: body.tokens.refreshToken,
+    refreshToken: tokens.refreshToken,
+    api,
   };
 }
 
-/** Sends a message through the gateway and returns the answer (status and message id). */
+/** Sends a message as `from` (with its own idempotency key unless given) and returns the answer. */
 export async function sendMessage(
-  api: ApiClient,
   from: Account,
   conversationId: string,
   body: string,
   key: string = randomUUID(),
   headers: Record<string, string> = {},
-) {
-  const response = await api.request("post", `/v1/conversations/${conversationId}/messages`, {
-    token: from.token,
-    body: { body },
-    headers: { "idempotency-key": key, ...headers },
-    template: "/v1/conversations/{conversationId}/messages",
-  });
-  return { status: response.status, id: (response.body as { id?: string }).id, response };
+): Promise<{ status: number; id: string | undefined; response: ApiResponse }> {
+  const result = await send(from.api, conversationId, body, { idempotencyKey: key, attempts: 1, headers });
+  return { status: result.response.status, id: result.data?.id, response: answer(result) };
 }
 
 /** Opens (or returns) the direct conversation between two users. */
-export async function directConversation(api: ApiClient, from: Account, to: Account): Promise<string> {
-  const response = await api.request("post", "/v1/conversations/direct", {
-    token: from.token,
-    body: { userId: to.id },
-  });
-  if (response.status !== 200 && response.status !== 201)
-    throw new Error(`direct answered ${response.status}`);
-  return (response.body as { id: string }).id;
+export async function directConversation(from: Account, to: Account): Promise<string> {
+  const { data, response } = await from.api.POST("/v1/conversations/direct", { body: { userId: to.id } });
+  if (!data) throw new Error(`direct answered ${response.status}`);
+  return data.id;
 }

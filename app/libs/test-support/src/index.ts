@@ -1,5 +1,16 @@
 export { type Account, directConversation, register, sendMessage } from "./accounts";
-export { type ApiResponse, ApiClient } from "./api-client";
+export {
+  type ApiResponse,
+  DocumentChecks,
+  type OpenApiDocument,
+  type SendOptions,
+  type TestClient,
+  answer,
+  answerOf,
+  createTestClient,
+  send,
+  sibling,
+} from "./api";
 export {
   ALL_SERVICES,
   type DocumentedVariable,
@@ -12,8 +23,8 @@ export {
   type JsonSchema,
   type Operation,
   type OperationParameter,
-  fillPath,
   operationsOf,
+  pathValues,
 } from "./openapi-operations";
 export { startPlatformUnderTest, testAmqpUrl, type PlatformUnderTest } from "./platform-under-test";
 export { type OtlpExport, OtlpSink, serviceNamesIn } from "./otlp-sink";

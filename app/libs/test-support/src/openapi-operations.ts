@@ -1,4 +1,4 @@
-import type { ApiClient } from "./api-client";
+import type { TestClient } from "./api";
 
 /** The JSON Schema subset the gateway's OpenAPI document uses. */
 export interface JsonSchema {
@@ -19,6 +19,7 @@ export interface JsonSchema {
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
   default?: unknown;
+  $ref?: string;
 }
 
 export interface OperationParameter {
@@ -38,9 +39,9 @@ export interface Operation {
   bodySchema?: JsonSchema;
 }
 
-/** Every operation of the OpenAPI document the running gateway serves. */
-export async function operationsOf(api: ApiClient): Promise<Operation[]> {
-  const document = (await api.openapi()) as unknown as {
+/** Every operation of the OpenAPI document the running gateway serves, with named schemas resolved. */
+export async function operationsOf(client: TestClient): Promise<Operation[]> {
+  const document = (await client.checks.openapi()) as unknown as {
     paths: Record<
       string,
       Record<
@@ -52,18 +53,26 @@ export async function operationsOf(api: ApiClient): Promise<Operation[]> {
         }
       >
     >;
+    components: { schemas: Record<string, JsonSchema> };
   };
+  const resolve = (schema: JsonSchema | undefined) =>
+    schema?.$ref ? document.components.schemas[schema.$ref.replace("#/components/schemas/", "")] : schema;
   return Object.entries(document.paths).flatMap(([template, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({
       method,
       template,
       authenticated: (operation.security ?? []).length > 0,
       parameters: operation.parameters ?? [],
-      bodySchema: operation.requestBody?.content["application/json"]?.schema,
+      bodySchema: resolve(operation.requestBody?.content["application/json"]?.schema),
     })),
   );
 }
 
-/** The template with every `{parameter}` replaced by `value` (or by what `value` gives for its name). */
-export const fillPath = (template: string, value: string | ((name: string) => string)) =>
-  template.replace(/\{([^}]+)\}/g, (_, name: string) => (typeof value === "string" ? value : value(name)));
+/** Every `{parameter}` of the template, given `value` (or what `value` gives for its name). */
+export const pathValues = (template: string, value: string | ((name: string) => string)) =>
+  Object.fromEntries(
+    [...template.matchAll(/\{([^}]+)\}/g)].map(([, name]) => [
+      name!,
+      typeof value === "string" ? value : value(name!),
+    ]),
+  );

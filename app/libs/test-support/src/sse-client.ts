@@ -1,71 +1,41 @@
-export interface SseEvent {
-  id?: string;
-  event: string;
-  data: string;
+import { type StreamEvent, connectNotificationStream } from "@parley/api-client";
+
+export interface SseEvent extends StreamEvent {
   /** `performance.now()` when the event was read, for latency measurements. */
   receivedAt: number;
 }
 
 /**
- * A minimal Server-Sent Events client for tests: reads one stream, records every event, and can
- * reconnect with the last id it saw, as a browser's EventSource would.
+ * The notification stream for tests, through the API client's connection: records every event and
+ * can reconnect with the last id it saw, as a client resuming after a drop would.
  */
 export class SseClient {
   readonly events: SseEvent[] = [];
   lastEventId: string | undefined;
   private controller: AbortController | undefined;
-  private reading: Promise<void> | undefined;
   /** Resolves when the current connection ends (server closed it, or it broke). */
   ended: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly url: string,
+    private readonly baseUrl: string,
     private readonly token: string,
   ) {}
 
-  /** Opens the stream (resuming after `lastEventId` when set); resolves once the server answered. */
-  async connect(url = this.url): Promise<number> {
+  /** Opens the stream (resuming after `lastEventId` when set); resolves with the status the gateway answered. */
+  async connect(baseUrl = this.baseUrl): Promise<number> {
     this.controller = new AbortController();
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.token}`,
-      accept: "text/event-stream",
-    };
-    if (this.lastEventId) headers["last-event-id"] = this.lastEventId;
-    const response = await fetch(url, { headers, signal: this.controller.signal });
-    if (response.status !== 200 || !response.body) return response.status;
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    this.reading = this.read(reader);
-    this.ended = this.reading.catch(() => undefined);
-    return 200;
-  }
-
-  private async read(reader: ReadableStreamDefaultReader<string>) {
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let boundary: number;
-      while ((boundary = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        const event: SseEvent = { event: "message", data: "", receivedAt: performance.now() };
-        let hasField = false;
-        for (const line of block.split("\n")) {
-          if (line.startsWith(":")) continue;
-          const [field, ...rest] = line.split(":");
-          const text = rest.join(":").replace(/^ /, "");
-          if (field === "id") event.id = text;
-          else if (field === "event") event.event = text;
-          else if (field === "data") event.data += text;
-          else continue;
-          hasField = true;
-        }
-        if (!hasField || (event.event === "message" && !event.data)) continue;
-        this.events.push(event);
+    const connection = await connectNotificationStream({
+      baseUrl,
+      accessToken: this.token,
+      lastEventId: this.lastEventId,
+      signal: this.controller.signal,
+      onEvent: (event) => {
+        this.events.push({ ...event, receivedAt: performance.now() });
         if (event.id) this.lastEventId = event.id;
-      }
-    }
+      },
+    });
+    this.ended = connection.ended;
+    return connection.status;
   }
 
   /** The notifications received so far, parsed. */

@@ -1,4 +1,4 @@
-import { ApiClient, type PlatformUnderTest } from "@parley/test-support";
+import { type PlatformUnderTest, type TestClient, answer, createTestClient } from "@parley/test-support";
 import { sql } from "./platform";
 import type { Conversation, Population, SendRecord } from "./workload";
 
@@ -43,7 +43,7 @@ export function missingDeliveries(population: Population, records: SendRecord[])
 
 /** Every message of a conversation sent since `since`, newest first, read through the API. */
 async function storedMessages(
-  api: ApiClient,
+  api: TestClient,
   conversation: Conversation,
   token: string,
   since: number,
@@ -51,13 +51,11 @@ async function storedMessages(
   const messages: { id: string; body: string; sentAt: string }[] = [];
   let before: string | undefined;
   for (let page = 0; page < 1000; page += 1) {
-    const query = `limit=100${before ? `&before=${encodeURIComponent(before)}` : ""}`;
-    const response = await api.request("get", `/v1/conversations/${conversation.id}/messages?${query}`, {
-      token,
-      template: "/v1/conversations/{conversationId}/messages",
+    const { data: body, response } = await api.GET("/v1/conversations/{conversationId}/messages", {
+      params: { path: { conversationId: conversation.id }, query: { limit: 100, before } },
+      headers: { authorization: `Bearer ${token}` },
     });
-    if (response.status !== 200) throw new Error(`listing messages answered ${response.status}`);
-    const body = response.body as { messages: typeof messages; nextCursor: string | null };
+    if (!body) throw new Error(`listing messages answered ${response.status}`);
     messages.push(...body.messages);
     const oldest = body.messages.at(-1);
     if (!body.nextCursor || !oldest || Date.parse(oldest.sentAt) < since) break;
@@ -88,7 +86,7 @@ export async function checkInvariants(input: CheckInput): Promise<Figures> {
   const { platform, population, records } = input;
   const violations = [...input.violations];
   const accepted = records.filter((r) => r.messageId);
-  const api = new ApiClient(platform.gatewayUrls[platform.gatewayUrls.length - 1]!);
+  const api = createTestClient(platform.gatewayUrls[platform.gatewayUrls.length - 1]!);
 
   for (const record of records) {
     if (record.violation) violations.push(`send ${record.key}: ${record.violation}`);
@@ -147,12 +145,16 @@ export async function checkInvariants(input: CheckInput): Promise<Figures> {
 
   // A retry with the same key returns the first message and stores nothing new.
   for (const record of accepted.filter((r) => r.attempts.length > 1).slice(0, 5)) {
-    const again = await api.request("post", `/v1/conversations/${record.conversation.id}/messages`, {
-      token: record.sender.token,
-      body: { body: record.body },
-      headers: { "idempotency-key": record.key },
-      template: "/v1/conversations/{conversationId}/messages",
-    });
+    const again = answer(
+      await api.POST("/v1/conversations/{conversationId}/messages", {
+        params: {
+          path: { conversationId: record.conversation.id },
+          header: { "Idempotency-Key": record.key },
+        },
+        headers: { authorization: `Bearer ${record.sender.token}` },
+        body: { body: record.body },
+      }),
+    );
     const id = (again.body as { id?: string }).id;
     if (again.status !== 200 || id !== record.messageId)
       violations.push(`a replay of send ${record.key} answered ${again.status} with ${id}`);

@@ -23,7 +23,7 @@ export class LiveReceiver {
     firstGateway: number,
   ) {
     this.gateway = firstGateway % gatewayUrls.length;
-    this.client = new SseClient(this.streamUrl(), account.token);
+    this.client = new SseClient(this.gatewayUrl(), account.token);
   }
 
   /** Index of the gateway the stream is (or was last) open on. */
@@ -31,13 +31,13 @@ export class LiveReceiver {
     return this.gateway;
   }
 
-  private streamUrl() {
-    return `${this.gatewayUrls[this.gateway]}/v1/notifications/stream`;
+  private gatewayUrl() {
+    return this.gatewayUrls[this.gateway]!;
   }
 
   /** Resolves once the first stream is open. */
   async start(): Promise<void> {
-    const status = await this.client.connect(this.streamUrl());
+    const status = await this.client.connect(this.gatewayUrl());
     if (status !== 200) throw new Error(`stream of ${this.account.username} answered ${status}`);
     this.loop = this.keepOpen();
   }
@@ -52,7 +52,7 @@ export class LiveReceiver {
         if (this.stopped) return;
         let status = 0;
         try {
-          status = await this.client.connect(this.streamUrl());
+          status = await this.client.connect(this.gatewayUrl());
         } catch {
           status = 0; // connection refused or reset: that gateway is down
         }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Account, ApiClient, register } from "@parley/test-support";
+import { type Account, type TestClient, answer, createTestClient, register } from "@parley/test-support";
 import { LiveReceiver } from "./receivers";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,27 +48,23 @@ export interface Population {
  * each user's live stream, spread over the gateways.
  */
 export async function createPopulation(gatewayUrls: string[], userCount = 6): Promise<Population> {
-  const api = new ApiClient(gatewayUrls[0]!);
+  const api = createTestClient(gatewayUrls[0]!);
   const users: Account[] = [];
   for (let i = 0; i < userCount; i += 1)
     users.push(await register(api, `rel${i}`, `${PASSWORD_MARKER}-${randomUUID()}`));
   const conversations: Conversation[] = [];
   const direct = async (a: Account, b: Account) => {
-    const response = await api.request("post", "/v1/conversations/direct", {
-      token: a.token,
-      body: { userId: b.id },
-    });
+    const { data, response } = await a.api.POST("/v1/conversations/direct", { body: { userId: b.id } });
     if (response.status !== 201) throw new Error(`direct conversation answered ${response.status}`);
-    conversations.push({ id: (response.body as { id: string }).id, memberIds: [a.id, b.id] });
+    conversations.push({ id: data!.id, memberIds: [a.id, b.id] });
   };
   const group = async (admin: Account, members: Account[]) => {
-    const response = await api.request("post", "/v1/conversations", {
-      token: admin.token,
+    const { data, response } = await admin.api.POST("/v1/conversations", {
       body: { title: "reliability", memberIds: members.map((m) => m.id) },
     });
     if (response.status !== 201) throw new Error(`group answered ${response.status}`);
     conversations.push({
-      id: (response.body as { id: string }).id,
+      id: data!.id,
       memberIds: [admin.id, ...members.map((m) => m.id)],
     });
   };
@@ -104,13 +100,13 @@ export interface LoadOptions {
 /** A steady stream of sends from random members to their conversations, each retried until accepted. */
 export class Load {
   readonly records: SendRecord[] = [];
-  private readonly apis: ApiClient[];
+  private readonly apis: TestClient[];
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private counter = 0;
 
   constructor(private readonly options: LoadOptions) {
-    this.apis = options.gatewayUrls.map((url) => new ApiClient(url));
+    this.apis = options.gatewayUrls.map((url) => createTestClient(url));
   }
 
   start(): void {
@@ -154,16 +150,16 @@ export class Load {
     for (;;) {
       let waitMs = 250;
       try {
-        const response = await this.apis[gateway]!.request(
-          "post",
-          `/v1/conversations/${record.conversation.id}/messages`,
-          {
-            token: record.sender.token,
+        const response = answer(
+          await this.apis[gateway]!.POST("/v1/conversations/{conversationId}/messages", {
+            params: {
+              path: { conversationId: record.conversation.id },
+              header: { "Idempotency-Key": record.key },
+            },
+            headers: { authorization: `Bearer ${record.sender.token}` },
             body: { body: record.body },
-            headers: { "idempotency-key": record.key },
-            template: "/v1/conversations/{conversationId}/messages",
-            timeoutMs: 20_000,
-          },
+            signal: AbortSignal.timeout(20_000),
+          }),
         );
         const retryAfter = response.headers.get("retry-after");
         const detail = (response.body as { detail?: string }).detail;

@@ -5,13 +5,12 @@ import {
   type Account,
   type Operation,
   type PlatformUnderTest,
-  fillPath,
   operationsOf,
   register,
 } from "@parley/test-support";
 import { findSecretsInLogs } from "../harness/secrets";
 import { attackerKey, claimsOf, signEs256, signHs256, tampered, unsigned } from "./forged-tokens";
-import { CheckedApiClient, expectProblem, startSecurityPlatform } from "./support";
+import { SecurityClient, expectProblem, startSecurityPlatform } from "./support";
 
 /** The only details a refused token may get: nothing about which check failed or why. */
 const ALLOWED_DETAILS = ["Missing or invalid access token.", "Access token expired."];
@@ -20,7 +19,7 @@ const REVEALING = /\b(kid|alg|algorithm|issuer|audience|signature|nbf|not before
 
 describe("authentication: every route refuses a bad token with a bare 401 (real processes)", () => {
   let platform: PlatformUnderTest;
-  let api: CheckedApiClient;
+  let api: SecurityClient;
   let operations: Operation[];
   let ada: Account;
   let bob: Account;
@@ -29,9 +28,9 @@ describe("authentication: every route refuses a bad token with a bare 401 (real 
 
   beforeAll(async () => {
     platform = await startSecurityPlatform();
-    api = new CheckedApiClient(platform.gatewayUrl);
-    operations = (await operationsOf(api)).filter((op) => op.authenticated);
-    [ada, bob] = [await register(api, "ada"), await register(api, "bob")];
+    api = new SecurityClient(platform.gatewayUrl);
+    operations = (await operationsOf(api.client)).filter((op) => op.authenticated);
+    [ada, bob] = [await register(api.client, "ada"), await register(api.client, "bob")];
 
     const key = createPrivateKey(await readFile(join(platform.keysDir, "test-1.pem")));
     const publicPem = createPublicKey(key).export({ type: "spki", format: "pem" }).toString();
@@ -41,9 +40,9 @@ describe("authentication: every route refuses a bad token with a bare 401 (real 
     const kid = { kid: "test-1" };
 
     // A session that ended through logout, and one revoked because its refresh token was reused.
-    const carl = await register(api, "carl");
+    const carl = await register(api.client, "carl");
     expect((await api.request("post", "/v1/auth/logout", { token: carl.token })).status).toBe(204);
-    const dave = await register(api, "dave");
+    const dave = await register(api.client, "dave");
     const refreshed = await api.request("post", "/v1/auth/refresh", {
       body: { refreshToken: dave.refreshToken },
     });
@@ -110,7 +109,7 @@ describe("authentication: every route refuses a bad token with a bare 401 (real 
       const headers: Record<string, string> = token === "" ? { authorization: "Bearer " } : {};
       const response = await api.request(
         op.method,
-        fillPath(op.template, "8b0e4a5c-6c3c-4ad4-9a64-3f3f7a8d2f10"),
+        op.template.replace(/\{[^}]+\}/g, "8b0e4a5c-6c3c-4ad4-9a64-3f3f7a8d2f10"),
         {
           token: token || undefined,
           headers,
@@ -129,7 +128,7 @@ describe("authentication: every route refuses a bad token with a bare 401 (real 
   });
 
   it("when a refresh token is used twice, then the second use is 401 and the session's tokens all stop working", async () => {
-    const eve = await register(api, "eve");
+    const eve = await register(api.client, "eve");
     const first = await api.request("post", "/v1/auth/refresh", { body: { refreshToken: eve.refreshToken } });
     expect(first.status).toBe(200);
     const next = first.body as { accessToken: string; refreshToken: string };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Account, type PlatformUnderTest, SseClient, register, sendMessage } from "@parley/test-support";
 import { findSecretsInLogs } from "../harness/secrets";
-import { CheckedApiClient, expectProblem, startSecurityPlatform } from "./support";
+import { SecurityClient, expectProblem, startSecurityPlatform } from "./support";
 
 interface Notification {
   id: string;
@@ -15,7 +15,7 @@ interface Notification {
  */
 describe("authorization: nobody reads, pages, marks or learns of what is not theirs (real processes)", () => {
   let platform: PlatformUnderTest;
-  let api: CheckedApiClient;
+  let api: SecurityClient;
   // Ada runs a group with Cyd and Max (Ada is its admin) and has a direct conversation with Cyd.
   // Bob shares nothing with them.
   let ada: Account;
@@ -38,21 +38,21 @@ describe("authorization: nobody reads, pages, marks or learns of what is not the
   ) => api.request(method, path, { token: who.token, ...options });
   const send = async (from: Account, conversation: string, text: string) => {
     bodies.push(text);
-    const { status, id } = await sendMessage(api, from, conversation, text);
+    const { status, id } = await sendMessage(from, conversation, text);
     expect(status).toBe(201);
     return id!;
   };
 
   beforeAll(async () => {
     platform = await startSecurityPlatform();
-    api = new CheckedApiClient(platform.gatewayUrl);
+    api = new SecurityClient(platform.gatewayUrl);
     [ada, bob, cyd, max] = [
-      await register(api, "ada"),
-      await register(api, "bob"),
-      await register(api, "cyd"),
-      await register(api, "max"),
+      await register(api.client, "ada"),
+      await register(api.client, "bob"),
+      await register(api.client, "cyd"),
+      await register(api.client, "max"),
     ];
-    bobStream = new SseClient(`${platform.gatewayUrl}/v1/notifications/stream`, bob.token);
+    bobStream = new SseClient(platform.gatewayUrl, bob.token);
     expect(await bobStream.connect()).toBe(200);
     const created = await as(ada, "post", "/v1/conversations", {
       body: { title: "ada's team", memberIds: [cyd.id, max.id] },

@@ -11,7 +11,7 @@ import { crashedProcesses, waitAllReady } from "../harness/platform";
 import { findSecretsInLogs } from "../harness/secrets";
 import { type RawRequest, type RawResponse, sendRaw } from "./fuzz/raw-http";
 import { requestsFor, strayRequests } from "./fuzz/requests";
-import { CheckedApiClient, leakIn, startSecurityPlatform } from "./support";
+import { SecurityClient, leakIn, startSecurityPlatform } from "./support";
 
 /** At least this many requests in all (FUZZ_REQUESTS raises it for a longer run). */
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_000);
@@ -40,14 +40,14 @@ describe("fuzzing every route from the OpenAPI schemas (real processes)", () => 
   beforeAll(async () => {
     platform = await startSecurityPlatform({ AUTH_LOGIN_ATTEMPTS_PER_15_MIN: "10000" });
     port = Number(new URL(platform.gatewayUrl).port);
-    const api = new CheckedApiClient(platform.gatewayUrl);
-    [fuzzer, friend] = [await register(api, "fuzz"), await register(api, "friend")];
-    const direct = await directConversation(api, fuzzer, friend);
+    const api = new SecurityClient(platform.gatewayUrl);
+    [fuzzer, friend] = [await register(api.client, "fuzz"), await register(api.client, "friend")];
+    const direct = await directConversation(fuzzer, friend);
     const group = await api.request("post", "/v1/conversations", {
       token: fuzzer.token,
       body: { title: "fuzz", memberIds: [friend.id] },
     });
-    const message = await sendMessage(api, friend, direct, "hello fuzzer");
+    const message = await sendMessage(friend, direct, "hello fuzzer");
     ids.push(fuzzer.id, friend.id, direct, (group.body as { id: string }).id, message.id!);
     for (let i = 0; i < 50 && ids.length < 6; i += 1) {
       const list = await api.request("get", "/v1/notifications", { token: fuzzer.token });
@@ -82,7 +82,7 @@ describe("fuzzing every route from the OpenAPI schemas (real processes)", () => 
   }
 
   it(`when at least ${TOTAL} generated requests hit every operation and stray paths, then none is answered 5xx or left unanswered`, async () => {
-    const operations = await operationsOf(new CheckedApiClient(platform.gatewayUrl));
+    const operations = await operationsOf(new SecurityClient(platform.gatewayUrl).client);
     const targets = { ids, token: fuzzer.token };
     const numRuns = Math.ceil(TOTAL / (operations.length + 1));
     const started = Date.now();

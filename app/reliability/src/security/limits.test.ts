@@ -8,7 +8,7 @@ import {
   sendMessage,
 } from "@parley/test-support";
 import { findSecretsInLogs } from "../harness/secrets";
-import { CheckedApiClient, expectProblem, startSecurityPlatform } from "./support";
+import { SecurityClient, expectProblem, startSecurityPlatform } from "./support";
 
 /** A 429 as promised: a problem document and a Retry-After of whole seconds. */
 function expectRateLimited(response: ApiResponse) {
@@ -22,7 +22,7 @@ function expectRateLimited(response: ApiResponse) {
  */
 describe("limits: sizes and request rates are bounded (real processes, small rate limits)", () => {
   let platform: PlatformUnderTest;
-  let api: CheckedApiClient;
+  let api: SecurityClient;
   let pager: Account;
   let writer: Account;
   let reader: Account;
@@ -35,13 +35,13 @@ describe("limits: sizes and request rates are bounded (real processes, small rat
       RATE_LIMIT_AUTH_PER_MINUTE: "12",
       AUTH_LOGIN_ATTEMPTS_PER_15_MIN: "3",
     });
-    api = new CheckedApiClient(platform.gatewayUrl);
+    api = new SecurityClient(platform.gatewayUrl);
     [pager, writer, reader] = [
-      await register(api, "pager"),
-      await register(api, "writer"),
-      await register(api, "reader"),
+      await register(api.client, "pager"),
+      await register(api.client, "writer"),
+      await register(api.client, "reader"),
     ];
-    conversation = await directConversation(api, writer, reader);
+    conversation = await directConversation(writer, reader);
   }, 60_000);
 
   afterAll(() => platform.teardown());
@@ -90,9 +90,9 @@ describe("limits: sizes and request rates are bounded (real processes, small rat
   });
 
   it("when a message is longer than 4000 characters, empty or blank, then 400; 4000 emoji are accepted", async () => {
-    expect((await sendMessage(api, writer, conversation, "🦜".repeat(4000))).status).toBe(201);
+    expect((await sendMessage(writer, conversation, "🦜".repeat(4000))).status).toBe(201);
     for (const body of ["🦜".repeat(4001), "x".repeat(4001), "", "   \n\t "]) {
-      expectProblem((await sendMessage(api, writer, conversation, body)).response, 400);
+      expectProblem((await sendMessage(writer, conversation, body)).response, 400);
     }
   });
 
@@ -111,7 +111,7 @@ describe("limits: sizes and request rates are bounded (real processes, small rat
         token: writer.token,
         template: "/v1/presence",
       }),
-      (await sendMessage(api, writer, conversation, "hello", "k".repeat(129))).response,
+      (await sendMessage(writer, conversation, "hello", "k".repeat(129))).response,
     ];
     for (const response of refusals) expectProblem(response, 400);
   });
@@ -140,7 +140,7 @@ describe("limits: sizes and request rates are bounded (real processes, small rat
   });
 
   it("when a username gets too many wrong passwords, then sign-in is refused with 429 and Retry-After, even with the right one", async () => {
-    const victim = await register(api, "victim");
+    const victim = await register(api.client, "victim");
     for (let i = 0; i < 3; i += 1) {
       const wrong = await api.request("post", "/v1/auth/login", {
         body: { username: victim.username, password: "wrong password!" },

@@ -1,7 +1,11 @@
+import type { Middleware } from "@parley/api-client";
 import {
   type ApiResponse,
-  ApiClient,
   type PlatformUnderTest,
+  type SendOptions,
+  type TestClient,
+  createTestClient,
+  send,
   startPlatformUnderTest,
 } from "@parley/test-support";
 
@@ -17,21 +21,50 @@ export function leakIn(text: string): string | undefined {
   return LEAK.exec(text)?.[0];
 }
 
+/** Values of a template's `{parameters}` in a concrete path (`/v1/things/{id}`, `/v1/things/7`). */
+function parametersIn(template: string, pathname: string): Record<string, string> {
+  const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, "([^/]*)")}$`);
+  const values = pattern.exec(pathname)?.slice(1) ?? [];
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(values[i] ?? "")]));
+}
+
 /**
- * An API client that also checks every answer for leaks (stack traces, SQL, internals) and keeps
- * what it found; responses are still checked against the OpenAPI document.
+ * The generated client for attacks: every answer is checked against the document and for leaks
+ * (stack traces, SQL, internals), and requests are written as the URL an attacker would send
+ * (`/v1/presence?userIds=...`) with the documented template when it has parameters.
  */
-export class CheckedApiClient extends ApiClient {
+export class SecurityClient {
   readonly leaks: string[] = [];
   requests = 0;
+  readonly client: TestClient;
 
-  override async request(...args: Parameters<ApiClient["request"]>): Promise<ApiResponse> {
-    const response = await super.request(...args);
-    this.requests += 1;
-    const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body);
-    const leak = leakIn(text);
-    if (leak) this.leaks.push(`${args[0].toUpperCase()} ${args[1]} → ${response.status}: "${leak}"`);
-    return response;
+  constructor(baseUrl: string) {
+    const leakCheck: Middleware = {
+      onResponse: async ({ request, response }) => {
+        this.requests += 1;
+        const leak = leakIn(await response.clone().text());
+        if (leak)
+          this.leaks.push(
+            `${request.method} ${new URL(request.url).pathname} → ${response.status}: "${leak}"`,
+          );
+      },
+    };
+    this.client = createTestClient(baseUrl, [leakCheck]);
+  }
+
+  request(
+    method: string,
+    url: string,
+    options: Omit<SendOptions, "path" | "query"> & { template?: string } = {},
+  ): Promise<ApiResponse> {
+    const [pathname = "", search = ""] = url.split("?");
+    const template = options.template ?? pathname;
+    return send(this.client, method, template, {
+      ...options,
+      path: parametersIn(template, pathname),
+      query: Object.fromEntries(new URLSearchParams(search)),
+    });
   }
 }
 
