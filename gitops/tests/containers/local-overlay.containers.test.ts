@@ -198,10 +198,17 @@ describe("the local overlay, run as its pods would run", () => {
     );
   }, 300_000);
 
-  it("passes the README's Try it walkthrough through the containerised gateway", async () => {
+  it("passes the README's Try it walkthrough through the containerised gateway, which serves the API reference", async () => {
     const output = await runReadmeWalkthrough(gatewayUrl());
     expect(output).toContain('"body":"Hi Bob 👋"');
     for (const pattern of walkthroughNotifications) expect(output).toMatch(pattern);
+    // The API reference's bundle is part of the image (copied into dist at build time).
+    const reference = await fetch(`${gatewayUrl()}/docs/redoc.standalone.js`);
+    expect([reference.status, reference.headers.get("content-type")]).toEqual([
+      200,
+      expect.stringContaining("javascript"),
+    ]);
+    await reference.body?.cancel();
   }, 60_000);
 
   it("exports every service's spans to the collector address the manifests give", async () => {
