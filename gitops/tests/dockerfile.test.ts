@@ -95,10 +95,10 @@ describe("the Dockerfile rules", () => {
   it("catch a base image given only by a floating tag through a build argument", () => {
     const text = dockerfile.replace(
       /^ARG RUNTIME_IMAGE=.*$/m,
-      "ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot",
+      "ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot",
     );
     expect(dockerfileProblems(text)).toEqual([
-      "base image gcr.io/distroless/nodejs20-debian12:nonroot is not pinned to a version or digest",
+      "base image gcr.io/distroless/nodejs24-debian12:nonroot is not pinned to a version or digest",
     ]);
   });
 

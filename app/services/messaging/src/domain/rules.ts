@@ -4,9 +4,6 @@ import { invalidArgument } from "@parley/errors";
 export const MAX_GROUP_MEMBERS = limits.groupSize.max;
 export const PREVIEW_LENGTH = 100;
 
-// String.prototype.isWellFormed is ES2024: Node.js 20 has it, our TypeScript lib (ES2023) does not.
-const isWellFormed = (text: string) => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
-
 /** A conversation, message or user id: a UUID in the canonical lowercase form our services use. */
 export function requireId(value: string, field: string): string {
   if (!isUuid(value)) throw invalidArgument(`${field} must be a UUID in lowercase.`);
@@ -33,7 +30,7 @@ export function userIdList(
 
 /** Text PostgreSQL can store and every client can show: no unpaired surrogate, no NUL. */
 function checkText(text: string, field: string) {
-  if (!isWellFormed(text)) throw invalidArgument(`${field} must be valid Unicode text.`);
+  if (!text.isWellFormed()) throw invalidArgument(`${field} must be valid Unicode text.`);
   if (text.includes("\u0000")) throw invalidArgument(`${field} must not contain NUL characters.`);
 }
 
