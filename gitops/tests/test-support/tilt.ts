@@ -48,7 +48,7 @@ export function objectSelectors(text: string): string[] {
 export interface LiveUpdate {
   /** Local path → container path. */
   syncs: { from: string; to: string }[];
-  /** Commands run in the container after every sync (those without a trigger). */
+  /** Commands run in the container after every sync (those without a trigger); `{name}` is the service. */
   runs: string[];
 }
 
@@ -58,6 +58,8 @@ export function liveUpdateSteps(text: string): LiveUpdate {
   if (!block) throw new Error("no live_update list");
   return {
     syncs: [...block.matchAll(/sync\('([^']+)', '([^']+)'\)/g)].map((m) => ({ from: m[1]!, to: m[2]! })),
-    runs: [...block.matchAll(/run\('([^']+)'\s*\)/g)].map((m) => m[1]!),
+    runs: [...block.matchAll(/run\('([^']+)'(?:\s*\+\s*(\w+))?\s*\)/g)].map(
+      (m) => `${m[1]!}${m[2] ? `{${m[2]}}` : ""}`,
+    ),
   };
 }
