@@ -6,7 +6,7 @@ import { parse } from "@cdktf/hcl2json";
 import { renderReadme } from "../scripts/module-docs";
 import { moduleNames } from "../src/modules/local-module";
 import { loadModules, terraformDirectory, tfFiles, type HclModule } from "./support/hcl-modules";
-import { blocks, moduleCalls, outputs, variables } from "./support/terraform-json";
+import { type Body, blocks, moduleCalls, outputs, resources, variables } from "./support/terraform-json";
 
 function allTerraformFiles(directory: string): string[] {
   return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -129,5 +129,50 @@ describe.each(Object.entries(movedIntoKmsKey))("module %s", (name, { call, key, 
     expect(moduleCalls(document).find(({ address }) => address === `module.${call}`)?.body.source).toBe(
       "../kms-key",
     );
+  });
+});
+
+/** The longest value a variable's validations let through, from a `{min,max}` regex or a `length() <=`. */
+function longestAllowed(variable: Body): number | undefined {
+  const conditions = blocks(variable.validation).map((validation) => String(validation.condition));
+  const lengths = conditions.flatMap((condition) => {
+    const regex = /\^\[[^\]]+\]\[[^\]]+\]\{(\d+),(\d+)\}\$/.exec(condition);
+    if (regex) return [1 + Number(regex[2])];
+    const limit = /length\(var\.\w+\) <= (\d+)/.exec(condition);
+    return limit ? [Number(limit[1])] : [];
+  });
+  return lengths.length ? Math.min(...lengths) : undefined;
+}
+
+/** Every IAM role a module names after a variable, at the longest value its validations accept. */
+function longestRoleNames(document: Body): { role: string; length: number | undefined }[] {
+  const declared = Object.fromEntries(variables(document).map(({ address, body }) => [address, body]));
+  return resources(document, "aws_iam_role").flatMap(({ address, body }) => {
+    const name = typeof body.name === "string" ? body.name : "";
+    const variable = /^\$\{var\.(\w+)\}/.exec(name)?.[1];
+    if (!variable) return [];
+    const longest = longestAllowed(declared[`var.${variable}`] ?? declared[variable] ?? {});
+    const suffix = name.replace(/^\$\{var\.\w+\}/, "");
+    return [
+      { role: `${address} (${name})`, length: longest === undefined ? undefined : longest + suffix.length },
+    ];
+  });
+}
+
+describe("IAM role names", () => {
+  it("fit IAM's 64 characters at the longest identifier each module's validations accept", () => {
+    const roles = modules.flatMap(({ document }) => longestRoleNames(document));
+    expect(roles.length).toBeGreaterThanOrEqual(4);
+    expect(roles.filter(({ length }) => length === undefined || length > 64)).toEqual([]);
+  });
+
+  it("the check catches a validation that lets a role name grow past 64", async () => {
+    const document = await parse(
+      "main.tf",
+      'variable "name" {\n  type = string\n  validation {\n    condition     = can(regex("^[a-z][a-z0-9-]{2,60}$", var.name))\n    error_message = "x"\n  }\n}\nresource "aws_iam_role" "this" {\n  name = "${var.name}-rds-monitoring"\n}\n',
+    );
+    expect(longestRoleNames(document)).toEqual([
+      { role: expect.stringContaining("aws_iam_role.this"), length: 76 },
+    ]);
   });
 });

@@ -27,7 +27,6 @@ describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
         .sort(),
     ).toEqual([
       "external-secrets",
-      "ingress-nginx",
       "kube-prometheus-stack",
       "loki",
       "metrics-server",
@@ -36,6 +35,7 @@ describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
       "parley",
       "secret-store",
       "tempo",
+      "traefik",
     ]);
   });
 
@@ -113,11 +113,10 @@ describe("the Argo CD checks", () => {
     const objects = staging();
     find(objects, "ApplicationSet", "secret-store").metadata.annotations!["argocd.argoproj.io/sync-wave"] =
       "-3";
-    find(objects, "Application", "ingress-nginx").metadata.annotations!["argocd.argoproj.io/sync-wave"] =
-      "-3";
+    find(objects, "Application", "traefik").metadata.annotations!["argocd.argoproj.io/sync-wave"] = "-3";
     expect(waves(objects)).toEqual([
-      "ingress-nginx: uses monitoring.coreos.com in wave -3, not after kube-prometheus-stack installs it",
       "kube-prometheus-stack: needs Secret monitoring/grafana-admin in wave -3, not after secret-store creates it",
+      "traefik: uses monitoring.coreos.com in wave -3, not after kube-prometheus-stack installs it",
     ]);
   });
 

@@ -4,9 +4,9 @@ import { find, overlayDir, render } from "./test-support/render";
 // Peers outside the rendered overlay, labelled as the charts in gitops/platform/apps label them.
 const CLUSTER_PEERS: Peer[] = [
   {
-    name: "ingress-nginx",
-    namespace: "ingress-nginx",
-    labels: { "app.kubernetes.io/name": "ingress-nginx" },
+    name: "traefik",
+    namespace: "traefik",
+    labels: { "app.kubernetes.io/name": "traefik" },
     ports: [],
     external: true,
   },
@@ -44,7 +44,7 @@ const MIGRATIONS = TABLE_OWNERS.map((s) => `${s}-migrate`);
 function expectedFlows(dataFlows: string[], otherPods: string[], otherFlows: string[]): string[] {
   const parleyPods = [...SERVICES, ...MIGRATIONS];
   return [
-    "ingress-nginx -> gateway:8080/TCP",
+    "traefik -> gateway:8080/TCP",
     ...SERVICES.map((s) => `prometheus -> ${s}:9464/TCP`),
     "gateway -> auth:50051/TCP",
     "gateway -> messaging:50051/TCP",

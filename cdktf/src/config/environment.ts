@@ -23,7 +23,10 @@ export interface EnvironmentConfig {
     singleNatGateway: boolean;
   };
   cluster: {
+    /** Must be in standard support (support-calendar.ts); raise one minor version at a time. */
     kubernetesVersion: string;
+    /** At the end of standard support: STANDARD upgrades, EXTENDED stays and pays extended support. */
+    supportType: "STANDARD" | "EXTENDED";
     /** Empty keeps the API endpoint private to the VPC. */
     endpointPublicAccessCidrs: string[];
     adminPrincipalArns: string[];
@@ -31,6 +34,10 @@ export interface EnvironmentConfig {
     nodeGroups: Record<string, NodeGroupConfig>;
   };
   database: {
+    /** PostgreSQL major version; raising it is a major upgrade (README: Upgrading). */
+    engineVersion: "16" | "17";
+    /** True only while a major upgrade is being applied. */
+    allowMajorVersionUpgrade: boolean;
     instanceClass: string;
     allocatedStorageGib: number;
     maxAllocatedStorageGib: number;

@@ -15,12 +15,19 @@ const base = {
   availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   network: { singleNatGateway: false },
   cluster: {
-    kubernetesVersion: "1.33",
+    kubernetesVersion: "1.35",
+    supportType: "STANDARD",
     endpointPublicAccessCidrs: [],
     adminPrincipalArns: [],
     deletionProtection: true,
   },
-  database: { multiAz: true, deletionProtection: true, skipFinalSnapshot: false },
+  database: {
+    engineVersion: "17",
+    allowMajorVersionUpgrade: false,
+    multiAz: true,
+    deletionProtection: true,
+    skipFinalSnapshot: false,
+  },
   messaging: { deploymentMode: "CLUSTER_MULTI_AZ" },
   gitops: {
     repositoryUrl: "https://github.com/parley-messaging/parley.git",
@@ -57,6 +64,26 @@ function environment(name: EnvironmentName, differences: EnvironmentDifferences)
   };
 }
 
+/**
+ * Dev's way in to the private API endpoint for the platform stack and kubectl, without a bastion:
+ * the CIDRs in PARLEY_DEV_API_ACCESS_CIDRS (comma-separated, e.g. your egress address as a /32),
+ * set before deploying the cluster stack. Unset, the endpoint stays private.
+ */
+export function devApiAccessCidrs(value = process.env.PARLEY_DEV_API_ACCESS_CIDRS ?? ""): string[] {
+  const cidrs = value
+    .split(",")
+    .map((cidr) => cidr.trim())
+    .filter(Boolean);
+  for (const cidr of cidrs) {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+    const octets = match?.slice(1, 5).map(Number) ?? [];
+    const prefix = Number(match?.[5]);
+    if (!match || octets.some((octet) => octet > 255) || prefix < 8 || prefix > 32)
+      throw new Error(`PARLEY_DEV_API_ACCESS_CIDRS: ${cidr} is not an IPv4 CIDR from /8 to /32`);
+  }
+  return cidrs;
+}
+
 export const dev = environment("dev", {
   accountId: "111111111111",
   stateBucket: "parley-dev-terraform-state",
@@ -64,6 +91,7 @@ export const dev = environment("dev", {
   network: { cidrBlock: "10.10.0.0/16", singleNatGateway: true },
   cluster: {
     deletionProtection: false,
+    endpointPublicAccessCidrs: devApiAccessCidrs(),
     nodeGroups: {
       general: { instanceTypes: ["t3.large"], capacityType: "SPOT", minSize: 1, maxSize: 3, desiredSize: 2 },
     },

@@ -14,6 +14,7 @@ export interface NodeGroupInputs {
 export interface KubernetesInputs {
   name: string;
   kubernetes_version?: string;
+  support_type?: "STANDARD" | "EXTENDED";
   vpc_id: string;
   subnet_ids: string[];
   endpoint_public_access_cidrs?: string[];

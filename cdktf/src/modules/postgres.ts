@@ -7,6 +7,7 @@ export interface PostgresInputs {
   subnet_ids: string[];
   allowed_security_groups: Record<string, string>;
   engine_version?: "16" | "17";
+  allow_major_version_upgrade?: boolean;
   instance_class?: string;
   allocated_storage_gib?: number;
   max_allocated_storage_gib?: number;

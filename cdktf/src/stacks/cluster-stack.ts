@@ -13,6 +13,7 @@ export class ClusterStack extends ParleyStack {
     this.kubernetes = new KubernetesModule(this, "kubernetes", {
       name: this.resourcePrefix,
       kubernetes_version: cluster.kubernetesVersion,
+      support_type: cluster.supportType,
       vpc_id: network.vpcId,
       subnet_ids: network.privateSubnetIds,
       endpoint_public_access_cidrs: cluster.endpointPublicAccessCidrs,

@@ -21,6 +21,8 @@ export class DataStack extends ParleyStack {
       vpc_id: network.vpcId,
       subnet_ids: network.databaseSubnetIds,
       allowed_security_groups: { cluster: cluster.clusterSecurityGroupId },
+      engine_version: database.engineVersion,
+      allow_major_version_upgrade: database.allowMajorVersionUpgrade,
       instance_class: database.instanceClass,
       allocated_storage_gib: database.allocatedStorageGib,
       max_allocated_storage_gib: database.maxAllocatedStorageGib,

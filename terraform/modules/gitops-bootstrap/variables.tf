@@ -11,6 +11,12 @@ variable "environment" {
 variable "cluster_name" {
   description = "Name of the EKS cluster Argo CD is installed into."
   type        = string
+
+  # The External Secrets role is named "<cluster_name>-external-secrets", and IAM names stop at 64.
+  validation {
+    condition     = length(var.cluster_name) <= 47
+    error_message = "cluster_name must be at most 47 characters (the External Secrets role name adds 17)."
+  }
 }
 
 variable "oidc_provider_arn" {
@@ -54,11 +60,11 @@ variable "argocd_namespace" {
 variable "argocd_chart_version" {
   description = "Exact version of the argo-cd Helm chart."
   type        = string
-  default     = "8.5.0"
+  default     = "10.2.1"
 
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.argocd_chart_version))
-    error_message = "argocd_chart_version must be an exact version such as 8.5.0, not a range."
+    error_message = "argocd_chart_version must be an exact version such as 10.2.1, not a range."
   }
 }
 

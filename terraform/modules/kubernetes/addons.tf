@@ -1,7 +1,17 @@
-# Add-on versions follow the default EKS publishes for the cluster's Kubernetes version.
+# Each add-on runs the newest version EKS publishes for the cluster's Kubernetes version, resolved at
+# plan time: raising kubernetes_version upgrades the add-ons with it.
+data "aws_eks_addon_version" "this" {
+  for_each = toset(["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"])
+
+  addon_name         = each.key
+  kubernetes_version = aws_eks_cluster.this.version
+  most_recent        = true
+}
+
 resource "aws_eks_addon" "vpc_cni" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "vpc-cni"
+  addon_version               = data.aws_eks_addon_version.this["vpc-cni"].version
   service_account_role_arn    = aws_iam_role.addon["vpc-cni"].arn
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
@@ -16,6 +26,7 @@ resource "aws_eks_addon" "vpc_cni" {
 resource "aws_eks_addon" "kube_proxy" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "kube-proxy"
+  addon_version               = data.aws_eks_addon_version.this["kube-proxy"].version
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
@@ -25,6 +36,7 @@ resource "aws_eks_addon" "kube_proxy" {
 resource "aws_eks_addon" "pod_identity_agent" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "eks-pod-identity-agent"
+  addon_version               = data.aws_eks_addon_version.this["eks-pod-identity-agent"].version
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
@@ -35,6 +47,7 @@ resource "aws_eks_addon" "pod_identity_agent" {
 resource "aws_eks_addon" "coredns" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "coredns"
+  addon_version               = data.aws_eks_addon_version.this["coredns"].version
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
@@ -49,6 +62,7 @@ resource "aws_eks_addon" "coredns" {
 resource "aws_eks_addon" "ebs_csi" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "aws-ebs-csi-driver"
+  addon_version               = data.aws_eks_addon_version.this["aws-ebs-csi-driver"].version
   service_account_role_arn    = aws_iam_role.addon["ebs-csi"].arn
   configuration_values        = jsonencode({ defaultStorageClass = { enabled = true } })
   resolve_conflicts_on_create = "OVERWRITE"

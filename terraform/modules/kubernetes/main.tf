@@ -83,6 +83,10 @@ resource "aws_eks_cluster" "this" {
   deletion_protection           = var.deletion_protection
   bootstrap_self_managed_addons = false
 
+  upgrade_policy {
+    support_type = var.support_type
+  }
+
   vpc_config {
     subnet_ids              = var.subnet_ids
     endpoint_private_access = true

@@ -66,12 +66,14 @@ resource "aws_eks_node_group" "this" {
 
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = each.key
-  node_role_arn   = aws_iam_role.node.arn
-  subnet_ids      = var.subnet_ids
-  ami_type        = "AL2023_x86_64_STANDARD"
-  capacity_type   = each.value.capacity_type
-  instance_types  = each.value.instance_types
-  labels          = each.value.labels
+  # The nodes follow the control plane: raising kubernetes_version rolls them after it.
+  version        = aws_eks_cluster.this.version
+  node_role_arn  = aws_iam_role.node.arn
+  subnet_ids     = var.subnet_ids
+  ami_type       = "AL2023_x86_64_STANDARD"
+  capacity_type  = each.value.capacity_type
+  instance_types = each.value.instance_types
+  labels         = each.value.labels
 
   launch_template {
     id      = aws_launch_template.node[each.key].id

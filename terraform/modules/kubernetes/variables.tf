@@ -9,13 +9,24 @@ variable "name" {
 }
 
 variable "kubernetes_version" {
-  description = "Kubernetes minor version of the control plane and the nodes."
+  description = "Kubernetes minor version of the control plane; the node groups and add-ons follow it. Raise it one minor version at a time (README: Upgrading Kubernetes)."
   type        = string
-  default     = "1.33"
+  default     = "1.35"
 
   validation {
     condition     = can(regex("^1\\.[0-9]{2}$", var.kubernetes_version))
-    error_message = "kubernetes_version must look like 1.33."
+    error_message = "kubernetes_version must look like 1.35."
+  }
+}
+
+variable "support_type" {
+  description = "What EKS does when the version leaves standard support: STANDARD upgrades the control plane to the next version (no extended-support charge, about 6 times the control-plane price), EXTENDED keeps it and pays."
+  type        = string
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "EXTENDED"], var.support_type)
+    error_message = "support_type must be STANDARD or EXTENDED."
   }
 }
 

@@ -55,8 +55,10 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
   tags = var.tags
 }
 
+# A new major version needs a new group of its family, created before the old one is replaced, so
+# the name is a prefix: a fixed name would collide with itself.
 resource "aws_db_parameter_group" "this" {
-  name        = "${var.identifier}-postgres${var.engine_version}"
+  name_prefix = "${var.identifier}-postgres${var.engine_version}-"
   family      = "postgres${var.engine_version}"
   description = "${var.identifier}: TLS only, connection and slow query logging"
 
@@ -158,7 +160,7 @@ resource "aws_db_instance" "this" {
   final_snapshot_identifier = "${var.identifier}-final"
 
   auto_minor_version_upgrade  = true
-  allow_major_version_upgrade = false
+  allow_major_version_upgrade = var.allow_major_version_upgrade
 
   enabled_cloudwatch_logs_exports       = local.log_exports
   performance_insights_enabled          = true

@@ -2,9 +2,10 @@ variable "identifier" {
   description = "Name of the DB instance and prefix of its companion resources, e.g. `parley-production`."
   type        = string
 
+  # 49 at most: the monitoring role is named "<identifier>-rds-monitoring", and IAM names stop at 64.
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{2,50}$", var.identifier))
-    error_message = "identifier must be 3-51 lowercase letters, digits or hyphens, starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]{2,48}$", var.identifier))
+    error_message = "identifier must be 3-49 lowercase letters, digits or hyphens, starting with a letter."
   }
 }
 
@@ -34,7 +35,7 @@ variable "allowed_security_groups" {
 }
 
 variable "engine_version" {
-  description = "PostgreSQL major version; RDS applies minor versions automatically."
+  description = "PostgreSQL major version; RDS applies minor versions automatically. Raising it is a major upgrade: set allow_major_version_upgrade too (README: Upgrading PostgreSQL)."
   type        = string
   default     = "17"
 
@@ -42,6 +43,12 @@ variable "engine_version" {
     condition     = contains(["16", "17"], var.engine_version)
     error_message = "engine_version must be 16 or 17."
   }
+}
+
+variable "allow_major_version_upgrade" {
+  description = "Lets a change of engine_version upgrade the instance to the new major version (with a short outage, in the next apply). False refuses such a change, so that no major upgrade happens by accident."
+  type        = bool
+  default     = false
 }
 
 variable "instance_class" {

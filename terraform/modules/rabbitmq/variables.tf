@@ -49,9 +49,10 @@ variable "engine_version" {
   type        = string
   default     = "3.13"
 
+  # The versions Amazon MQ supports (its version support calendar); upgrades go 3.13 -> 4.2 -> 4.3.
   validation {
-    condition     = can(regex("^[34]\\.[0-9]+$", var.engine_version))
-    error_message = "engine_version must be a RabbitMQ major.minor version such as 3.13."
+    condition     = contains(["3.13", "4.2", "4.3"], var.engine_version)
+    error_message = "engine_version must be one Amazon MQ supports: 3.13, 4.2 or 4.3."
   }
 }
 
@@ -68,6 +69,12 @@ variable "host_instance_type" {
   validation {
     condition     = !(var.deployment_mode == "CLUSTER_MULTI_AZ" && var.host_instance_type == "mq.t3.micro")
     error_message = "A CLUSTER_MULTI_AZ broker cannot run on mq.t3.micro."
+  }
+
+  # Amazon MQ runs RabbitMQ 4 on the mq.m7g family only (3.13 also on mq.t3 and mq.m5).
+  validation {
+    condition     = startswith(var.engine_version, "3.") || startswith(var.host_instance_type, "mq.m7g.")
+    error_message = "RabbitMQ 4 runs only on mq.m7g instance types on Amazon MQ; choose one, or engine_version 3.13."
   }
 }
 
