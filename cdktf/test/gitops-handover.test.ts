@@ -107,7 +107,7 @@ describe.each(environments)("the $name environment", (environment) => {
 describe("the infrastructure side", () => {
   it("lets External Secrets read exactly the module's four secrets, decrypting only with their key", () => {
     expect(resources(hcl(), "aws_secretsmanager_secret")[0]?.body.kms_key_id).toBe(
-      "${aws_kms_key.secrets.arn}",
+      "${module.secrets_key.arn}",
     );
     expect(externalSecretsAccessProblems(hcl())).toEqual([]);
   });
@@ -257,10 +257,12 @@ describe("the hand-over checks", () => {
 
   it("catch a role that may also read the RDS master secret or decrypt with another key", async () => {
     const broad = await parseHcl(`
-resource "aws_kms_key" "secrets" {}
+module "secrets_key" {
+  source = "../kms-key"
+}
 resource "aws_secretsmanager_secret" "platform" {
   for_each   = local.secret_names
-  kms_key_id = aws_kms_key.secrets.arn
+  kms_key_id = module.secrets_key.arn
 }
 data "aws_iam_policy_document" "external_secrets_read" {
   statement {
@@ -269,7 +271,7 @@ data "aws_iam_policy_document" "external_secrets_read" {
   }
   statement {
     actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.secrets.arn, var.database_kms_key_arn]
+    resources = [module.secrets_key.arn, var.database_kms_key_arn]
   }
 }
 `);

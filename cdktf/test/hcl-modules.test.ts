@@ -114,6 +114,8 @@ const movedIntoKmsKey: Record<string, { call: string; key: string; alias: string
   network: { call: "flow_logs_key", key: "aws_kms_key.flow_logs", alias: "aws_kms_alias.flow_logs" },
   postgres: { call: "key", key: "aws_kms_key.this", alias: "aws_kms_alias.this" },
   kubernetes: { call: "key", key: "aws_kms_key.this", alias: "aws_kms_alias.this" },
+  rabbitmq: { call: "credentials_key", key: "aws_kms_key.credentials", alias: "aws_kms_alias.credentials" },
+  "gitops-bootstrap": { call: "secrets_key", key: "aws_kms_key.secrets", alias: "aws_kms_alias.secrets" },
 };
 
 describe.each(Object.entries(movedIntoKmsKey))("module %s", (name, { call, key, alias }) => {

@@ -47,7 +47,13 @@ it("the plain Terraform example does the same", async () => {
 
 it("every module that calls another (kms-key) passes only variables it declares, and all required ones", () => {
   const callers = modules.filter(({ document }) => moduleCalls(document).length > 0);
-  expect(callers.map(({ name }) => name).sort()).toEqual(["kubernetes", "network", "postgres"]);
+  expect(callers.map(({ name }) => name).sort()).toEqual([
+    "gitops-bootstrap",
+    "kubernetes",
+    "network",
+    "postgres",
+    "rabbitmq",
+  ]);
   const problems = callers.flatMap(({ name, document }) =>
     problemsOf(document).map((problem) => `${name}: ${problem}`),
   );

@@ -100,7 +100,7 @@ export const dev = environment("dev", {
     instanceClass: "db.t4g.micro",
     allocatedStorageGib: 20,
     maxAllocatedStorageGib: 50,
-    backupRetentionDays: 1,
+    backupRetentionDays: 7,
     multiAz: false,
     deletionProtection: false,
     skipFinalSnapshot: true,

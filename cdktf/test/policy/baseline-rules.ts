@@ -7,12 +7,13 @@ import {
   moduleCalls,
   outputs,
   resources,
+  strings,
   terraformSettings,
   variables,
   type Body,
 } from "../support/terraform-json";
-import { referencedVariable } from "./hcl-values";
-import { evaluateEach, type ModuleRule } from "./rule";
+import { isSet, referencedVariable } from "./hcl-values";
+import { evaluateEach, unjustified, type ModuleRule } from "./rule";
 
 const upperBounded = (constraint: unknown) => typeof constraint === "string" && /(~>|<)/.test(constraint);
 const exactVersion = (version: unknown) => typeof version === "string" && /^\d+\.\d+\.\d+$/.test(version);
@@ -64,6 +65,36 @@ export const baselineRules: ModuleRule[] = [
     violatingExample: `resource "aws_kms_key" "this" {\n  description = "never rotated"\n}\n`,
   },
   {
+    id: "kms-key-policy",
+    title: "KMS keys always carry an explicit key policy",
+    mirrors: ["CKV2_AWS_64"],
+    scope: "module",
+    evaluate: (module) =>
+      evaluateEach(resources(module, "aws_kms_key"), ({ address, body }) =>
+        isSet(body.policy) && !/:\s*null\b/.test(String(body.policy))
+          ? undefined
+          : `${address} must set a policy, and not only under a condition`,
+      ),
+    violatingExample: `resource "aws_kms_key" "this" {\n  enable_key_rotation = true\n}\n`,
+  },
+  {
+    id: "secrets-rotated",
+    title: "Secrets Manager secrets rotate, or say next to them why they cannot",
+    mirrors: ["CKV2_AWS_57"],
+    scope: "module",
+    evaluate: (module, skips) => {
+      const rotated = resources(module, "aws_secretsmanager_secret_rotation").flatMap(({ body }) =>
+        strings(body.secret_id),
+      );
+      return evaluateEach(resources(module, "aws_secretsmanager_secret"), ({ address }) =>
+        rotated.some((id) => id.includes(`${address}.`) || id.includes(`${address}[`))
+          ? undefined
+          : unjustified(skips, address, "CKV2_AWS_57", "must have an aws_secretsmanager_secret_rotation"),
+      );
+    },
+    violatingExample: `resource "aws_secretsmanager_secret" "this" {\n  #checkov:skip=CKV2_AWS_57\n  name = "never-rotated"\n}\n`,
+  },
+  {
     id: "secrets-encrypted-with-cmk",
     title: "Secrets Manager secrets are encrypted with a customer managed KMS key",
     mirrors: ["CKV_AWS_149", "AVD-AWS-0098"],
@@ -91,6 +122,23 @@ export const baselineRules: ModuleRule[] = [
     violatingExample: `resource "aws_cloudwatch_log_group" "this" {\n  name = "kept-forever-in-clear"\n}\n`,
   },
   {
+    id: "log-groups-kept-a-year",
+    title:
+      "CloudWatch log groups keep logs 365 days by default; where a caller may choose less, the group says why",
+    mirrors: ["CKV_AWS_338"],
+    scope: "module",
+    evaluate: (module, skips) =>
+      evaluateEach(resources(module, "aws_cloudwatch_log_group"), ({ address, body }) => {
+        const variable = referencedVariable(module, body.retention_in_days);
+        const days = Number(variable ? variable.default : body.retention_in_days);
+        if (!(days >= 365)) return `${address} must keep logs at least 365 days by default`;
+        return variable
+          ? unjustified(skips, address, "CKV_AWS_338", "takes its retention from a variable")
+          : undefined;
+      }),
+    violatingExample: `resource "aws_cloudwatch_log_group" "this" {\n  retention_in_days = 30\n}\n`,
+  },
+  {
     id: "iam-least-privilege",
     title:
       "IAM statements grant no wildcard action to anyone, trust no wildcard principal, and name their resources",
@@ -98,7 +146,12 @@ export const baselineRules: ModuleRule[] = [
     scope: "module",
     evaluate: (module) => {
       const statements = dataSources(module, "aws_iam_policy_document").flatMap(({ address, body }) =>
-        blocks(body.statement).map((statement) => ({ address, statement })),
+        [
+          ...blocks(body.statement),
+          ...blocks(isBody(body.dynamic) ? body.dynamic.statement : undefined).flatMap((dynamic) =>
+            blocks(dynamic.content),
+          ),
+        ].map((statement) => ({ address, statement })),
       );
       return evaluateEach(statements, ({ address, statement }) => {
         const actions = Array.isArray(statement.actions) ? statement.actions.map(String) : [];

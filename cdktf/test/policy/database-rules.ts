@@ -1,6 +1,17 @@
-import { blocks, resources } from "../support/terraform-json";
+import { blocks, resources, type Body } from "../support/terraform-json";
 import { isSet } from "./hcl-values";
 import { evaluateEach, type ModuleRule } from "./rule";
+
+/** The parameters of the module's parameter group an instance uses, by name. */
+function instanceParameters(module: Body, instance: Body): Map<string, string> {
+  const group = /^\$\{aws_db_parameter_group\.([A-Za-z0-9_]+)\.name\}$/.exec(
+    String(instance.parameter_group_name),
+  );
+  const parameters = resources(module, "aws_db_parameter_group")
+    .filter((candidate) => candidate.address === `aws_db_parameter_group.${group?.[1]}`)
+    .flatMap((candidate) => blocks(candidate.body.parameter));
+  return new Map(parameters.map(({ name, value }) => [String(name), String(value)]));
+}
 
 export const databaseRules: ModuleRule[] = [
   {
@@ -33,21 +44,30 @@ export const databaseRules: ModuleRule[] = [
     mirrors: ["CKV2_AWS_69"],
     scope: "module",
     evaluate: (module) =>
-      evaluateEach(resources(module, "aws_db_instance"), ({ address, body }) => {
-        const group = /^\$\{aws_db_parameter_group\.([A-Za-z0-9_]+)\.name\}$/.exec(
-          String(body.parameter_group_name),
-        );
-        const parameters = resources(module, "aws_db_parameter_group")
-          .filter((candidate) => candidate.address === `aws_db_parameter_group.${group?.[1]}`)
-          .flatMap((candidate) => blocks(candidate.body.parameter));
-        const forcesTls = parameters.some(
-          ({ name, value }) => name === "rds.force_ssl" && String(value) === "1",
-        );
-        return forcesTls
+      evaluateEach(resources(module, "aws_db_instance"), ({ address, body }) =>
+        instanceParameters(module, body).get("rds.force_ssl") === "1"
           ? undefined
-          : `${address} must use a parameter group of this module with rds.force_ssl = 1`;
-      }),
+          : `${address} must use a parameter group of this module with rds.force_ssl = 1`,
+      ),
     violatingExample: `resource "aws_db_parameter_group" "this" {\n  family = "postgres17"\n}\n\nresource "aws_db_instance" "this" {\n  parameter_group_name = aws_db_parameter_group.this.name\n}\n`,
+  },
+  {
+    id: "rds-query-logging",
+    title:
+      "PostgreSQL logs schema changes and slow statements (log_statement, log_min_duration_statement), never bind parameters",
+    mirrors: ["CKV2_AWS_30"],
+    scope: "module",
+    evaluate: (module) =>
+      evaluateEach(resources(module, "aws_db_instance"), ({ address, body }) => {
+        const parameters = instanceParameters(module, body);
+        const statements = ["ddl", "mod", "all"].includes(parameters.get("log_statement") ?? "");
+        const slow = Number(parameters.get("log_min_duration_statement") ?? -1) >= 0;
+        const noValues = parameters.get("log_parameter_max_length") === "0";
+        return statements && slow && noValues
+          ? undefined
+          : `${address} must use a parameter group with log_statement (ddl, mod or all), log_min_duration_statement >= 0 and log_parameter_max_length = 0`;
+      }),
+    violatingExample: `resource "aws_db_parameter_group" "this" {\n  family = "postgres17"\n  parameter {\n    name  = "log_statement"\n    value = "none"\n  }\n}\n\nresource "aws_db_instance" "this" {\n  parameter_group_name = aws_db_parameter_group.this.name\n}\n`,
   },
   {
     id: "rds-iam-authentication",

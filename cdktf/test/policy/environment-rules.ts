@@ -63,18 +63,44 @@ export const environmentRules: StackRule[] = [
   },
   {
     id: "database-backups-on",
-    title: "Every environment keeps automated PostgreSQL backups",
+    title: "Every environment keeps automated PostgreSQL backups longer than the default day",
     mirrors: ["CKV_AWS_133", "AVD-AWS-0077"],
     scope: "stack",
     evaluate: (stack) =>
       evaluateEach(callsOf(stack, "postgres"), ({ address, body }) =>
-        Number(body.backup_retention_days) >= 1 ? undefined : `${address} must keep backups at least one day`,
+        Number(body.backup_retention_days) >= 2
+          ? undefined
+          : `${address} must keep backups at least two days`,
       ),
     violatingChange: {
       environment: "dev",
       component: "data",
       apply: (stack) => {
-        moduleInput(stack, "postgres").backup_retention_days = 0;
+        moduleInput(stack, "postgres").backup_retention_days = 1;
+      },
+    },
+  },
+  {
+    id: "production-logs-kept-a-year",
+    title: "Production keeps its CloudWatch logs at least 365 days (dev and staging keep less by decision)",
+    mirrors: ["CKV_AWS_338"],
+    scope: "stack",
+    evaluate: (stack, context) => {
+      const calls = ["network", "kubernetes", "postgres"].flatMap((name) =>
+        inProduction(context, stack, name),
+      );
+      return evaluateEach(calls, ({ address, body }) => {
+        const short = ["log_retention_days", "flow_log_retention_days"].filter(
+          (input) => input in body && !(Number(body[input]) >= 365),
+        );
+        return short.length === 0 ? undefined : `${address} must keep ${short.join(", ")} at 365 or more`;
+      });
+    },
+    violatingChange: {
+      environment: "production",
+      component: "network",
+      apply: (stack) => {
+        moduleInput(stack, "network").flow_log_retention_days = 90;
       },
     },
   },

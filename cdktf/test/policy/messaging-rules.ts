@@ -1,5 +1,5 @@
 import { blocks, resources, strings } from "../support/terraform-json";
-import { evaluateEach, type ModuleRule } from "./rule";
+import { evaluateEach, unjustified, type ModuleRule } from "./rule";
 
 export const messagingRules: ModuleRule[] = [
   {
@@ -25,6 +25,20 @@ export const messagingRules: ModuleRule[] = [
           : `${address} must enable logs { general = true }`,
       ),
     violatingExample: `resource "aws_mq_broker" "this" {\n  logs {\n    general = false\n  }\n}\n`,
+  },
+  {
+    id: "mq-audit-logs",
+    title: "Amazon MQ brokers keep audit logs; RabbitMQ, which has none, says so at the broker",
+    mirrors: ["AVD-AWS-0070"],
+    scope: "module",
+    evaluate: (module, skips) =>
+      evaluateEach(resources(module, "aws_mq_broker"), ({ address, body }) => {
+        if (blocks(body.logs).some((logs) => logs.audit === true)) return undefined;
+        return body.engine_type === "RabbitMQ"
+          ? unjustified(skips, address, "AVD-AWS-0070", "has no audit log")
+          : `${address} must enable logs { audit = true }`;
+      }),
+    violatingExample: `resource "aws_mq_broker" "this" {\n  engine_type = "ActiveMQ"\n  logs {\n    general = true\n  }\n}\n`,
   },
   {
     id: "mq-auto-minor-upgrade",

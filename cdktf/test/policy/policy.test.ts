@@ -1,5 +1,5 @@
 import * as path from "path";
-import { loadModules, parseDirectory, parseHcl, terraformDirectory } from "../support/hcl-modules";
+import { loadModules, parseDirectory, parseHcl, terraformDirectory, tfFiles } from "../support/hcl-modules";
 import { calledModuleName } from "../support/module-interface";
 import {
   removeSynthesized,
@@ -7,19 +7,28 @@ import {
   type SynthesizedApp,
   type SynthesizedStack,
 } from "../support/synthesized-app";
+import { scannerSkips, type ScannerSkips } from "../support/scanner-skips";
 import { moduleCalls, type Body } from "../support/terraform-json";
 import { type Evaluation, type StackContext } from "./rule";
 import { moduleRules, stackRules } from "./rules";
 
-let hclDocuments: Array<{ name: string; document: Body }>;
+let hclDocuments: Array<{ name: string; document: Body; skips: ScannerSkips }>;
 let moduleDocuments: Map<string, Body>;
 let app: SynthesizedApp;
 
 beforeAll(async () => {
   const modules = await loadModules();
   moduleDocuments = new Map(modules.map((module) => [module.name, module.document]));
-  const example = await parseDirectory(path.join(terraformDirectory, "examples", "complete"));
-  hclDocuments = [...modules, { name: "examples/complete", document: example }];
+  const exampleDirectory = path.join(terraformDirectory, "examples", "complete");
+  const sourcesOf = (files: Array<{ source: string }>) => scannerSkips(...files.map(({ source }) => source));
+  hclDocuments = [
+    ...modules.map(({ name, document, files }) => ({ name, document, skips: sourcesOf(files) })),
+    {
+      name: "examples/complete",
+      document: await parseDirectory(exampleDirectory),
+      skips: sourcesOf(tfFiles(exampleDirectory)),
+    },
+  ];
   app = synthesizeApp();
 });
 
@@ -55,14 +64,14 @@ it("has one id per rule and names what each rule mirrors", () => {
 describe.each(moduleRules.map((rule) => [label(rule), rule] as const))("%s", (_label, rule) => {
   it("holds for every module and the example, and has something to check", () => {
     const result = combine(
-      hclDocuments.map(({ name, document }) => ({ name, evaluation: rule.evaluate(document) })),
+      hclDocuments.map(({ name, document, skips }) => ({ name, evaluation: rule.evaluate(document, skips) })),
     );
     expect(result.violations).toEqual([]);
     expect(result.checked).toBeGreaterThan(0);
   });
 
   it("catches its violating example", async () => {
-    const result = rule.evaluate(await parseHcl(rule.violatingExample));
+    const result = rule.evaluate(await parseHcl(rule.violatingExample), scannerSkips(rule.violatingExample));
     expect(result.checked).toBeGreaterThan(0);
     expect(result.violations).not.toEqual([]);
   });

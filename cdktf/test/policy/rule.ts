@@ -1,3 +1,4 @@
+import { skipReason, type ScannerSkips } from "../support/scanner-skips";
 import { type Body } from "../support/terraform-json";
 
 export interface Evaluation {
@@ -16,7 +17,8 @@ interface RuleBase {
 /** A rule over the parsed HCL of one module in terraform/modules. */
 export interface ModuleRule extends RuleBase {
   scope: "module";
-  evaluate(module: Body): Evaluation;
+  /** `skips`: the checks the module's resources opt out of, with their reasons (scanner comments). */
+  evaluate(module: Body, skips: ScannerSkips): Evaluation;
   /** HCL that breaks the rule: the suite proves the rule catches it. */
   violatingExample: string;
 }
@@ -48,4 +50,19 @@ export function evaluateEach<T>(
     return found === undefined ? [] : Array.isArray(found) ? found : [found];
   });
   return { checked: subjects.length, violations };
+}
+
+/**
+ * For a resource that does not meet `requirement`: undefined when it skips `check` with a reason
+ * next to it (a scanner comment), otherwise the problem.
+ */
+export function unjustified(
+  skips: ScannerSkips,
+  address: string,
+  check: string,
+  requirement: string,
+): string | undefined {
+  const reason = skipReason(skips, address, check);
+  if (reason === undefined) return `${address} ${requirement}, or skip ${check} with the reason`;
+  return reason.length > 0 ? undefined : `${address} skips ${check} without a reason`;
 }

@@ -40,7 +40,7 @@ data "aws_iam_policy_document" "external_secrets_read" {
   statement {
     sid       = "DecryptThroughSecretsManager"
     actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.secrets.arn]
+    resources = [module.secrets_key.arn]
 
     condition {
       test     = "StringEquals"

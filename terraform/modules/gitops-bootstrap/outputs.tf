@@ -35,5 +35,5 @@ output "secret_names" {
 
 output "secrets_kms_key_arn" {
   description = "KMS key of those secrets."
-  value       = aws_kms_key.secrets.arn
+  value       = module.secrets_key.arn
 }

@@ -80,24 +80,34 @@ ephemeral "random_password" "grafana_admin" {
   special = false
 }
 
-resource "aws_kms_key" "secrets" {
-  description         = "${var.cluster_name} secrets read by External Secrets (parley/${var.environment}/*)"
-  enable_key_rotation = true
+module "secrets_key" {
+  source = "../kms-key"
+
+  description = "${var.cluster_name} secrets read by External Secrets (parley/${var.environment}/*)"
+  alias       = "${var.cluster_name}-platform-secrets"
 
   tags = var.tags
 }
 
-resource "aws_kms_alias" "secrets" {
-  name          = "alias/${var.cluster_name}-platform-secrets"
-  target_key_id = aws_kms_key.secrets.key_id
+# The key was a resource of this module before it used kms-key; moving it keeps the deployed key,
+# since a new one could not decrypt the secrets.
+moved {
+  from = aws_kms_key.secrets
+  to   = module.secrets_key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.secrets
+  to   = module.secrets_key.aws_kms_alias.this
 }
 
 resource "aws_secretsmanager_secret" "platform" {
+  #checkov:skip=CKV2_AWS_57:copies follow their source (RDS rotates the master password; credentials_version copies it again) and the signing key and Grafana password rotate by the procedure in README.md, which no rotation Lambda could follow
   for_each = local.secret_names
 
   name                    = each.value
   description             = local.secret_descriptions[each.key]
-  kms_key_id              = aws_kms_key.secrets.arn
+  kms_key_id              = module.secrets_key.arn
   recovery_window_in_days = 7
 
   tags = var.tags

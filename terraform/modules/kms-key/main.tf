@@ -12,9 +12,7 @@ locals {
 resource "aws_kms_key" "this" {
   description         = var.description
   enable_key_rotation = true
-  # Without log groups there is nothing to add to the default key policy KMS writes, which lets the
-  # account's IAM policies govern the key just as the first statement below does.
-  policy = length(var.cloudwatch_log_groups) > 0 ? data.aws_iam_policy_document.this[0].json : null
+  policy              = data.aws_iam_policy_document.this.json
 
   tags = var.tags
 }
@@ -25,8 +23,8 @@ resource "aws_kms_alias" "this" {
 }
 
 data "aws_iam_policy_document" "this" {
-  count = length(var.cloudwatch_log_groups) > 0 ? 1 : 0
-
+  # The account's IAM policies decide who uses the key, as under the default key policy KMS writes;
+  # stating it keeps the policy reviewable and the key from ever being left without one.
   statement {
     sid       = "AccountAdministers"
     actions   = ["kms:*"]
@@ -39,20 +37,24 @@ data "aws_iam_policy_document" "this" {
   }
 
   # CloudWatch Logs encrypts with the key only on behalf of the named log groups.
-  statement {
-    sid       = "CloudWatchLogsEncrypts"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
+  dynamic "statement" {
+    for_each = length(var.cloudwatch_log_groups) > 0 ? [var.cloudwatch_log_groups] : []
 
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
+    content {
+      sid       = "CloudWatchLogsEncrypts"
+      actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      resources = ["*"]
 
-    condition {
-      test     = local.log_group_arn_test
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [for name in var.cloudwatch_log_groups : "${local.log_group_arn_prefix}${name}"]
+      principals {
+        type        = "Service"
+        identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
+      }
+
+      condition {
+        test     = local.log_group_arn_test
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = [for name in statement.value : "${local.log_group_arn_prefix}${name}"]
+      }
     }
   }
 }

@@ -32,6 +32,7 @@ moved {
 # EKS writes to this group once control-plane logging is on; creating it first sets the key and
 # the retention.
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:retention is the caller's choice (default 365 days); Parley keeps 365 in production and less in dev and staging by decision (cdktf/README.md, Log retention)
   name              = local.log_group_name
   retention_in_days = var.log_retention_days
   kms_key_id        = module.key.arn

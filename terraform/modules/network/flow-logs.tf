@@ -21,6 +21,7 @@ moved {
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
+  #checkov:skip=CKV_AWS_338:retention is the caller's choice (default 365 days); Parley keeps 365 in production and less in dev and staging by decision (cdktf/README.md, Log retention)
   name              = "/aws/vpc/${var.name}/flow-logs"
   retention_in_days = var.flow_log_retention_days
   kms_key_id        = module.flow_logs_key.arn

@@ -77,9 +77,21 @@ resource "aws_db_parameter_group" "this" {
     value = "1"
   }
 
+  # Schema changes and slow statements are logged; no bind parameter is, since they carry message
+  # bodies and credentials.
+  parameter {
+    name  = "log_statement"
+    value = "ddl"
+  }
+
   parameter {
     name  = "log_min_duration_statement"
     value = "500"
+  }
+
+  parameter {
+    name  = "log_parameter_max_length"
+    value = "0"
   }
 
   tags = var.tags
@@ -92,6 +104,7 @@ resource "aws_db_parameter_group" "this" {
 # RDS creates these groups itself on first export, unencrypted and kept forever; creating them
 # first sets the key and the retention.
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:retention is the caller's choice (default 365 days); Parley keeps 365 in production and less in dev and staging by decision (cdktf/README.md, Log retention)
   for_each = toset(local.log_exports)
 
   name              = "/aws/rds/instance/${var.identifier}/${each.key}"

@@ -34,6 +34,9 @@ resource "random_password" "admin" {
   special = false
 }
 
+# Audit logs exist for ActiveMQ only; RabbitMQ brokers reject logs { audit = true }, so the general
+# log (connections, channels, authentication failures) is the audit trail.
+#trivy:ignore:AVD-AWS-0070
 resource "aws_mq_broker" "this" {
   # Amazon MQ encrypts RabbitMQ brokers at rest with an AWS-owned key only: encryption_options
   # does not apply to the RabbitMQ engine.
@@ -67,22 +70,32 @@ resource "aws_mq_broker" "this" {
   tags = var.tags
 }
 
-resource "aws_kms_key" "credentials" {
-  description         = "${var.name} RabbitMQ credentials secret"
-  enable_key_rotation = true
+module "credentials_key" {
+  source = "../kms-key"
+
+  description = "${var.name} RabbitMQ credentials secret"
+  alias       = "${var.name}-rabbitmq"
 
   tags = var.tags
 }
 
-resource "aws_kms_alias" "credentials" {
-  name          = "alias/${var.name}-rabbitmq"
-  target_key_id = aws_kms_key.credentials.key_id
+# The key was a resource of this module before it used kms-key; moving it keeps the deployed key,
+# since a new one could not decrypt the secret.
+moved {
+  from = aws_kms_key.credentials
+  to   = module.credentials_key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.credentials
+  to   = module.credentials_key.aws_kms_alias.this
 }
 
 resource "aws_secretsmanager_secret" "credentials" {
+  #checkov:skip=CKV2_AWS_57:Amazon MQ has no rotation function and takes no user change from Terraform; the password is rotated by hand (README.md, Rotating the broker password)
   name                    = "${var.name}/rabbitmq"
   description             = "Credentials and AMQPS URL of the ${var.name} RabbitMQ broker"
-  kms_key_id              = aws_kms_key.credentials.arn
+  kms_key_id              = module.credentials_key.arn
   recovery_window_in_days = 7
 
   tags = var.tags
@@ -97,4 +110,10 @@ resource "aws_secretsmanager_secret_version" "credentials" {
     port     = local.amqps_port
     url      = "amqps://${var.admin_username}:${random_password.admin.result}@${local.amqp_host}:${local.amqps_port}"
   })
+
+  lifecycle {
+    # A rotated password is a new version written outside Terraform (README.md); the next apply
+    # must not move AWSCURRENT back to this one.
+    ignore_changes = [version_stages]
+  }
 }

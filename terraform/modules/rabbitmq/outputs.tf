@@ -31,7 +31,7 @@ output "credentials_secret_arn" {
 
 output "credentials_kms_key_arn" {
   description = "KMS key of the credentials secret; readers of the secret need kms:Decrypt on it."
-  value       = aws_kms_key.credentials.arn
+  value       = module.credentials_key.arn
 }
 
 output "security_group_id" {
