@@ -1,7 +1,7 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Backend, TerraformStack } from "cdktf";
 import { type Construct } from "constructs";
 import { type EnvironmentConfig } from "../config/environment";
+import { AwsProvider } from "../providers";
 
 export type StackComponent = "network" | "cluster" | "data" | "messaging" | "platform";
 
@@ -29,8 +29,8 @@ export class ParleyStack extends TerraformStack {
 
     new AwsProvider(this, "aws", {
       region: environment.region,
-      allowedAccountIds: [environment.accountId],
-      defaultTags: [
+      allowed_account_ids: [environment.accountId],
+      default_tags: [
         {
           tags: {
             Project: "parley",

@@ -1,5 +1,3 @@
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn } from "cdktf";
 import { type Construct } from "constructs";
 import { type EnvironmentConfig } from "../config/environment";
@@ -7,6 +5,7 @@ import { GitopsBootstrapModule } from "../modules/gitops-bootstrap";
 import { type KubernetesModule } from "../modules/kubernetes";
 import { type PostgresModule } from "../modules/postgres";
 import { type RabbitmqModule } from "../modules/rabbitmq";
+import { HelmProvider, KubernetesProvider } from "../providers";
 import { ParleyStack } from "./parley-stack";
 
 export interface PlatformDependencies {
@@ -34,10 +33,10 @@ export class PlatformStack extends ParleyStack {
 
     const connection = {
       host: cluster.clusterEndpoint,
-      clusterCaCertificate: Fn.base64decode(cluster.clusterCertificateAuthorityData),
+      cluster_ca_certificate: Fn.base64decode(cluster.clusterCertificateAuthorityData),
     };
     const exec = {
-      apiVersion: "client.authentication.k8s.io/v1beta1",
+      api_version: "client.authentication.k8s.io/v1beta1",
       command: "aws",
       args: ["eks", "get-token", "--cluster-name", cluster.clusterName, "--region", environment.region],
     };

@@ -21,6 +21,11 @@ export interface SynthesizedApp {
 export function synthesizeApp(): SynthesizedApp {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-cdktf-"));
   parleyApp(outdir).synth();
+  return readSynthesized(outdir);
+}
+
+/** The manifest and every stack's `cdk.tf.json` that a synthesis wrote to `outdir`. */
+export function readSynthesized(outdir: string): SynthesizedApp {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   const stacks = Object.entries(manifest.stacks as SynthesizedApp["manifest"]["stacks"]).map(
     ([name, entry]) => {
