@@ -68,6 +68,7 @@ describe("gitops/vendor/sources.yaml", () => {
       .filter(([, file]) => !file.matchesPin)
       .map(([name]) => name);
     expect(unproven.sort()).toEqual([
+      "crds/argoproj.io_appprojects.yaml",
       "crds/crd-prometheusrules.yaml",
       "crds/monitoring.coreos.com_servicemonitors.yaml",
       "values-schemas/external-secrets-00c5cec.json",
