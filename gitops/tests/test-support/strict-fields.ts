@@ -1,13 +1,11 @@
-// The kubernetes-models validators accept fields they do not know (they are generated without
+// The schema validators accept fields they do not know (they are generated without
 // additionalProperties: false), so a misspelt `readinesProbe` would pass them silently. This check
 // walks every object along its model's TypeScript type and reports each field the type does not
-// declare. Maps (labels, annotations, ConfigMap data) and free-form fields are typed with index
-// signatures or as empty objects, and are not looked into. Custom resources are checked against
-// their vendored CRD instead, whose schema says itself where unknown fields are allowed (crds.ts).
+// declare. Maps (labels, annotations, ConfigMap data) and free-form fields (Helm values) are typed
+// with index signatures or as empty objects, and are not looked into.
 import path from "node:path";
 import ts from "typescript";
-import { checkCustomResource } from "./crds";
-import { isCustomResource, modelOf } from "./models";
+import { modelOf } from "./models";
 import { type K8sObject, objectId, repoRoot } from "./render";
 
 interface Models {
@@ -105,18 +103,9 @@ function walk(checker: ts.TypeChecker, value: unknown, declared: ts.Type, at: st
 
 /** One message per field that the object's model does not declare, with its path. */
 export function unknownFields(objects: K8sObject[]): string[] {
-  const core = objects.filter((object) => !isCustomResource(object));
-  const models = core.length > 0 ? load(core) : undefined;
+  const { checker, typeOf } = load(objects);
   const problems: string[] = [];
   for (const object of objects) {
-    if (models === undefined || isCustomResource(object)) {
-      const { unchecked, unknownFields: fields } = checkCustomResource(object);
-      if (unchecked !== undefined)
-        problems.push(`${objectId(object)}: no model for ${object.apiVersion} ${object.kind} (${unchecked})`);
-      problems.push(...fields.map((field) => `${objectId(object)}${field}: unknown field`));
-      continue;
-    }
-    const { checker, typeOf } = models;
     const type = typeOf(object.apiVersion, object.kind);
     if (type === undefined)
       problems.push(`${objectId(object)}: no model for ${object.apiVersion} ${object.kind}`);

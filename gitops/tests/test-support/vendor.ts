@@ -1,11 +1,10 @@
-// The Helm charts the project pins, the values it gives them, and what gitops/vendor/ holds for each
-// (gitops/vendor/sources.yaml): the chart's values.schema.json and its CRDs.
+// The Helm charts the project pins, the values it gives them, and the chart's values.schema.json
+// that gitops/vendor/ holds for each (gitops/vendor/sources.yaml).
 import Ajv from "ajv";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { applications } from "./argocd";
-import { VENDOR_DIR } from "./crds";
 import { render, repoRoot } from "./render";
 
 export interface ChartEntry {
@@ -13,7 +12,6 @@ export interface ChartEntry {
   appVersion?: string;
   /** Path under gitops/vendor/, or `none` (the chart ships none), or `notVendored`. */
   valuesSchema: string;
-  crds?: string[];
 }
 
 export interface FileEntry {
@@ -28,8 +26,9 @@ export interface FileEntry {
 export interface Sources {
   charts: Record<string, ChartEntry>;
   files: Record<string, FileEntry>;
-  notVendored: string[];
 }
+
+export const VENDOR_DIR = "gitops/vendor";
 
 const read = (file: string) => readFileSync(path.join(repoRoot, file), "utf8");
 
