@@ -5,6 +5,7 @@ import {
   SseClient,
   type TestClient,
   createTestClient,
+  eventually,
   register,
   sendMessage,
   startPlatformUnderTest,
@@ -52,6 +53,9 @@ describe("messages reach every recipient's live stream exactly once (real proces
     const stream = new SseClient(platform.gatewayUrl, bob.token);
     expect(await stream.connect()).toBe(200);
     const first = await send(ada, direct, "hello bob 👋");
+    // Two notification replicas handle different conversations in parallel, so only a message
+    // sent after the first was delivered is sure to be numbered after it.
+    expect(await stream.waitFor(() => messageIdsOf(stream).length >= 1)).toBe(true);
     const second = await send(ada, group, "hello team");
     expect(await stream.waitFor(() => messageIdsOf(stream).length >= 2)).toBe(true);
     expect(messageIdsOf(stream)).toEqual([first, second]);
@@ -135,8 +139,11 @@ describe("messages reach every recipient's live stream exactly once (real proces
   it("when B has a stream open, then A sees B online; a stranger sees nothing of B", async () => {
     const stream = new SseClient(platform.gatewayUrl, bob.token);
     await stream.connect();
-    await stream.waitFor(() => false, 300);
-    const seen = await ada.api.GET("/v1/presence", { params: { query: { userIds: [bob.id] } } });
+    const presenceOfBob = () => ada.api.GET("/v1/presence", { params: { query: { userIds: [bob.id] } } });
+    expect(await eventually(async () => (await presenceOfBob()).data?.presences[0]?.online === true)).toBe(
+      true,
+    );
+    const seen = await presenceOfBob();
     expect(seen.response.status).toBe(200);
     expect(seen.data!.presences).toEqual([{ userId: bob.id, online: true, lastSeenAt: expect.any(String) }]);
     const stranger = await register(api, "eve");

@@ -6,3 +6,4 @@ export {
   type PublicJwk,
   type VerifierOptions,
 } from "./access-token-verifier";
+export { bearerToken, callerOf, type Caller } from "./caller";

@@ -1,11 +1,6 @@
-export {
-  openDatabase,
-  queryIn,
-  type DatabaseOptions,
-  type Query,
-  type ServiceDatabase,
-} from "./service-database";
-export type { EntityManager, MigrationInterface, QueryRunner } from "typeorm";
+export { openDatabase, type DatabaseOptions, type Query, type ServiceDatabase } from "./service-database";
+// Migrations are TypeORM classes; nothing else of TypeORM leaves this package.
+export type { MigrationInterface, QueryRunner } from "typeorm";
 export {
   migrateServiceDatabase,
   openServiceDatabase,

@@ -1,7 +1,7 @@
 import { createLogger } from "@parley/logger";
 import { dropSchemas, testDatabaseUrl, uniqueName } from "@parley/test-support";
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { openDatabase, queryIn, type ServiceDatabase } from "./service-database";
+import { openDatabase, type ServiceDatabase } from "./service-database";
 
 class CreateThings1700000000000 implements MigrationInterface {
   name = "CreateThings1700000000000";
@@ -44,8 +44,8 @@ describe("service database (real PostgreSQL)", () => {
   });
 
   it("when SQL names a table bare, then it is the one in the service's schema", async () => {
-    await first.dataSource.query(`INSERT INTO things (id, name) VALUES (1, 'one')`);
-    const rows: { table_schema: string }[] = await first.dataSource.query(
+    await first.query(`INSERT INTO things (id, name) VALUES (1, 'one')`);
+    const rows = await first.query<{ table_schema: string }>(
       `SELECT table_schema FROM information_schema.tables WHERE table_name = 'things' AND table_schema = $1`,
       [schema],
     );
@@ -54,12 +54,12 @@ describe("service database (real PostgreSQL)", () => {
 
   it("when a transaction throws, then nothing it wrote stays", async () => {
     await expect(
-      first.transaction(async (manager) => {
-        await manager.query(`INSERT INTO things (id, name) VALUES (2, 'two')`);
+      first.transaction(async (query) => {
+        await query(`INSERT INTO things (id, name) VALUES (2, 'two')`);
         throw new Error("rollback");
       }),
     ).rejects.toThrow("rollback");
-    const rows: unknown[] = await first.dataSource.query(`SELECT id FROM things WHERE id = 2`);
+    const rows = await first.query(`SELECT id FROM things WHERE id = 2`);
     expect(rows).toEqual([]);
   });
 
@@ -77,20 +77,20 @@ describe("service database (real PostgreSQL)", () => {
   });
 
   it("when an UPDATE ... RETURNING runs, then its rows come back, on the pool and in a transaction", async () => {
-    await first.dataSource.query(`INSERT INTO things (id, name) VALUES (10, 'ten'), (11, 'eleven')`);
+    await first.query(`INSERT INTO things (id, name) VALUES (10, 'ten'), (11, 'eleven')`);
     const onPool = await first.query<{ id: number }>(
       `UPDATE things SET name = name || '!' WHERE id >= 10 RETURNING id`,
     );
     expect(onPool.map((row) => row.id).sort()).toEqual([10, 11]);
-    const inTransaction = await first.transaction((manager) =>
-      queryIn(manager)<{ id: number }>(`DELETE FROM things WHERE id = 10 RETURNING id`),
+    const inTransaction = await first.transaction((query) =>
+      query<{ id: number }>(`DELETE FROM things WHERE id = 10 RETURNING id`),
     );
     expect(inTransaction).toEqual([{ id: 10 }]);
   });
 
   it("when a transaction runs, then it is READ COMMITTED, set per connection rather than per transaction", async () => {
-    const rows = await first.transaction((manager) =>
-      queryIn(manager)<{ level: string; source: string }>(
+    const rows = await first.transaction((query) =>
+      query<{ level: string; source: string }>(
         `SELECT current_setting('transaction_isolation') AS level, source
            FROM pg_settings WHERE name = 'default_transaction_isolation'`,
       ),

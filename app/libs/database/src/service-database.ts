@@ -1,6 +1,7 @@
 import type { Logger } from "@parley/logger";
 import { connectionPoolGauges } from "@parley/metrics";
-import { DataSource, type EntityManager, type MixedList } from "typeorm";
+import { Pool, type PoolClient, type QueryResultRow } from "pg";
+import { DataSource, type MixedList } from "typeorm";
 
 export interface DatabaseOptions {
   url: string;
@@ -15,23 +16,16 @@ export interface DatabaseOptions {
 }
 
 /** Runs one SQL statement and resolves with its rows (UPDATE/DELETE ... RETURNING included). */
-export type Query = <Row>(sql: string, parameters?: unknown[]) => Promise<Row[]>;
-
-/**
- * The rows of statements run in a transaction. TypeORM's plain `query()` answers
- * UPDATE/DELETE ... RETURNING with `[rows, count]`; structured results always give the rows.
- */
-export function queryIn(manager: EntityManager): Query {
-  return async <Row>(sql: string, parameters?: unknown[]) =>
-    (await manager.queryRunner!.query(sql, parameters, true)).records as Row[];
-}
+export type Query = <Row extends QueryResultRow = Record<string, unknown>>(
+  sql: string,
+  parameters?: unknown[],
+) => Promise<Row[]>;
 
 export interface ServiceDatabase {
-  dataSource: DataSource;
   /** Runs one statement on the pool, outside any transaction. */
   query: Query;
-  /** Runs `work` in one transaction (READ COMMITTED) and returns its result. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  /** Runs `work` in one transaction (READ COMMITTED): committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<string[]>;
   /** Rejects when the database does not answer (readiness). */
@@ -41,60 +35,75 @@ export interface ServiceDatabase {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
+const queryOn =
+  (client: Pool | PoolClient): Query =>
+  async <Row extends QueryResultRow>(sql: string, parameters?: unknown[]) =>
+    (await client.query<Row>(sql, parameters)).rows;
+
 /**
- * A TypeORM data source on the service's own schema. Schema changes come only from migrations
- * (never `synchronize`); `migrate()` holds an advisory lock so replicas starting together apply
- * each migration once.
+ * The service's own schema: statements on a `pg` pool, schema changes from TypeORM migrations only
+ * (never `synchronize`). `migrate()` holds an advisory lock so replicas starting together apply each
+ * migration once.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<ServiceDatabase> {
   const { url, schema, poolSize, migrations, applicationName, logger } = options;
   if (!IDENTIFIER.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+  // READ COMMITTED set once per connection: transactions then need no SET TRANSACTION round trip.
+  const connectionOptions = `-c search_path=${schema} -c default_transaction_isolation=read\\ committed`;
 
-  const dataSource = new DataSource({
-    type: "postgres",
-    url,
-    schema,
-    synchronize: false,
-    migrationsRun: false,
-    migrations,
-    migrationsTableName: "migrations",
-    logging: false,
-    extra: {
-      max: poolSize,
-      application_name: applicationName,
-      // READ COMMITTED set once per connection: transactions then need no SET TRANSACTION round trip.
-      options: `-c search_path=${schema} -c default_transaction_isolation=read\\ committed`,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: 30_000,
-    },
+  const pool = new Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: applicationName,
+    options: connectionOptions,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
   });
-  await dataSource.initialize();
-  const pool = (
-    dataSource.driver as unknown as {
-      master: { totalCount: number; idleCount: number; waitingCount: number };
-    }
-  ).master;
+  // An idle connection the server drops must not crash the process; the next checkout reconnects.
+  pool.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
+  await pool.query("SELECT 1");
   connectionPoolGauges(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
 
   return {
-    dataSource,
-    async query<Row>(sql: string, parameters?: unknown[]) {
-      const runner = dataSource.createQueryRunner();
+    query: queryOn(pool),
+
+    async transaction(work) {
+      const client = await pool.connect();
       try {
-        return (await runner.query(sql, parameters, true)).records as Row[];
-      } finally {
-        await runner.release();
+        await client.query("BEGIN");
+        const result = await work(queryOn(client));
+        await client.query("COMMIT");
+        client.release();
+        return result;
+      } catch (error) {
+        // A connection that cannot roll back is broken: it leaves the pool instead of returning.
+        const rolledBack = await client.query("ROLLBACK").then(
+          () => true,
+          () => false,
+        );
+        client.release(!rolledBack);
+        throw error;
       }
     },
-    transaction: (work) => dataSource.transaction(work),
 
     async migrate() {
-      const runner = dataSource.createQueryRunner();
+      // Two connections: one holds the lock while the migrations run on the other.
+      const migrator = new DataSource({
+        type: "postgres",
+        url,
+        schema,
+        migrations,
+        migrationsTableName: "migrations",
+        logging: false,
+        extra: { max: 2, application_name: applicationName, options: connectionOptions },
+      });
+      await migrator.initialize();
+      const runner = migrator.createQueryRunner();
       await runner.connect();
       try {
         await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [`${schema}.migrations`]);
         await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-        const applied = await dataSource.runMigrations({ transaction: "each" });
+        const applied = await migrator.runMigrations({ transaction: "each" });
         if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
         return applied.map((m) => m.name);
       } finally {
@@ -102,13 +111,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<ServiceDat
           .query(`SELECT pg_advisory_unlock(hashtext($1))`, [`${schema}.migrations`])
           .catch(() => undefined);
         await runner.release();
+        await migrator.destroy();
       }
     },
 
     async ping() {
-      await dataSource.query("SELECT 1");
+      await pool.query("SELECT 1");
     },
 
-    close: () => dataSource.destroy(),
+    close: () => pool.end(),
   };
 }

@@ -48,7 +48,8 @@ describe("event consumer (real PostgreSQL and RabbitMQ)", () => {
 
   const handledCount = async (username: string) =>
     Number(
-      (await db.dataSource.query(`SELECT count(*) AS n FROM handled WHERE username = $1`, [username]))[0].n,
+      (await db.query<{ n: string }>(`SELECT count(*) AS n FROM handled WHERE username = $1`, [username]))[0]!
+        .n,
     );
 
   function publish(username: string, eventId: string = randomUUID(), headers: Record<string, unknown> = {}) {
@@ -91,12 +92,12 @@ describe("event consumer (real PostgreSQL and RabbitMQ)", () => {
       logger,
       maxAttempts: 3,
       retryDelaysMs: [50, 100],
-      handle: async (event, manager) => {
+      handle: async (event, query) => {
         if (event.type !== "user.registered") return;
         if (event.payload.username.startsWith("poison")) throw new Error("this event always fails");
         if (event.payload.username.startsWith("flaky") && event.attempt < 2)
           throw new Error("fails the first time");
-        await manager.query(`INSERT INTO handled (event_id, username) VALUES ($1, $2)`, [
+        await query(`INSERT INTO handled (event_id, username) VALUES ($1, $2)`, [
           event.id,
           event.payload.username,
         ]);

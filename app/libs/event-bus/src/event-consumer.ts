@@ -1,4 +1,4 @@
-import type { EntityManager, MigrationInterface, QueryRunner, ServiceDatabase } from "@parley/database";
+import type { MigrationInterface, Query, QueryRunner, ServiceDatabase } from "@parley/database";
 import { isTransientError } from "@parley/errors";
 import type { Logger } from "@parley/logger";
 import { eventConsumerMetrics } from "@parley/metrics";
@@ -17,7 +17,7 @@ export interface ConsumerOptions<Result> {
   consumer: string;
   eventTypes: readonly EventType[];
   /** Runs inside the transaction that also records the event as processed. */
-  handle(event: ReceivedEvent, manager: EntityManager): Promise<Result>;
+  handle(event: ReceivedEvent, query: Query): Promise<Result>;
   /** Runs after that transaction committed and the message was acknowledged. */
   afterCommit?(event: ReceivedEvent, result: Result): void;
   logger: Logger;
@@ -50,7 +50,7 @@ const typeOf = (message: ConsumeMessage): string => {
 };
 
 /** Reads a delivery into an event, or undefined if it is not one we can read (poison). */
-export function decodeEvent(message: ConsumeMessage): ReceivedEvent | undefined {
+function decodeEvent(message: ConsumeMessage): ReceivedEvent | undefined {
   const id = headerOf(message, "event-id");
   const type = headerOf(message, "event-type");
   const occurredAt = new Date(String(headerOf(message, "occurred-at")));
@@ -109,12 +109,12 @@ export function startEventConsumer<Result>(options: ConsumerOptions<Result>): Ev
       return "dead-lettered";
     }
     try {
-      const result = await db.transaction(async (manager) => {
-        const recorded: unknown[] = await manager.query(
+      const result = await db.transaction(async (query) => {
+        const recorded = await query(
           `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
           [consumer, event.id],
         );
-        return recorded.length ? { value: await options.handle(event, manager) } : undefined;
+        return recorded.length ? { value: await options.handle(event, query) } : undefined;
       });
       channel.ack(message);
       if (!result) return "duplicate";

@@ -7,7 +7,6 @@ export {
 } from "./broker-connection";
 export {
   CreateProcessedEvents1732600000001,
-  decodeEvent,
   startEventConsumer,
   type ConsumerOptions,
   type EventConsumer,
@@ -21,7 +20,13 @@ export {
   type EventType,
   type ReceivedEvent,
 } from "./event-types";
-export { CreateOutbox1732600000000, enqueueEvent } from "./outbox";
+export {
+  CreateOutbox1732600000000,
+  outboxTransactions,
+  type Enqueue,
+  type OutboxTransaction,
+  type OutboxTransactions,
+} from "./outbox";
 export { startOutboxRelay, type OutboxRelay, type OutboxRow, type RelayOptions } from "./outbox-relay";
 export {
   deadLetterQueueOf,

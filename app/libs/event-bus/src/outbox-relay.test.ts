@@ -13,7 +13,7 @@ import {
   watchExchange,
 } from "@parley/test-support";
 import { type BrokerConnection, createBrokerConnection } from "./broker-connection";
-import { CreateOutbox1732600000000, enqueueEvent } from "./outbox";
+import { CreateOutbox1732600000000 } from "./outbox";
 import { type OutboxRelay, startOutboxRelay } from "./outbox-relay";
 import { topologyNames } from "./topology";
 
@@ -30,7 +30,9 @@ describe("outbox relay (real PostgreSQL and RabbitMQ)", () => {
 
   const registered = (username: string) => ({ userId: randomUUID(), username, registeredAt: new Date() });
   const pendingRows = async () =>
-    Number((await db.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`))[0].n);
+    Number(
+      (await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`))[0]!.n,
+    );
 
   beforeAll(async () => {
     db = await openDatabase({
@@ -59,10 +61,9 @@ describe("outbox relay (real PostgreSQL and RabbitMQ)", () => {
 
   it("when a transaction that enqueued an event commits, then the event is published with its headers", async () => {
     const before = watched.messages.length;
-    const eventId = await db.transaction((manager) =>
-      enqueueEvent(manager, "user.registered", registered("ada")),
+    const eventId = await relays[0]!.transaction(({ enqueue }) =>
+      enqueue("user.registered", registered("ada")),
     );
-    relays[0]!.wake();
     const [message] = (await watched.waitFor(before + 1)).slice(before);
     expect(message?.fields.routingKey).toBe("user.registered");
     expect(message?.properties.messageId).toBe(eventId);
@@ -79,17 +80,16 @@ describe("outbox relay (real PostgreSQL and RabbitMQ)", () => {
   it("when the transaction rolls back, then its event is never published", async () => {
     const before = watched.messages.length;
     await expect(
-      db.transaction(async (manager) => {
-        await enqueueEvent(manager, "user.registered", registered("ghost"));
+      relays[0]!.transaction(async ({ enqueue }) => {
+        await enqueue("user.registered", registered("ghost"));
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
-    const committed = await db.transaction((manager) =>
-      enqueueEvent(manager, "user.registered", registered("after")),
+    // Rows leave in id order, so the ghost, had it been written, would arrive before this marker.
+    const committed = await relays[0]!.transaction(({ enqueue }) =>
+      enqueue("user.registered", registered("after")),
     );
-    relays[0]!.wake();
     await watched.waitFor(before + 1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const published = watched.messages
       .slice(before)
       .map((m) => eventsV1.UserRegistered.decode(m.content).username);
@@ -99,13 +99,11 @@ describe("outbox relay (real PostgreSQL and RabbitMQ)", () => {
 
   it("when one relay publishes many rows, then they leave in the order they were written", async () => {
     const before = watched.messages.length;
-    const ids = await db.transaction(async (manager) => {
+    const ids = await relays[0]!.transaction(async ({ enqueue }) => {
       const written: string[] = [];
-      for (let i = 0; i < 120; i += 1)
-        written.push(await enqueueEvent(manager, "user.registered", registered(`o${i}`)));
+      for (let i = 0; i < 120; i += 1) written.push(await enqueue("user.registered", registered(`o${i}`)));
       return written;
     });
-    relays[0]!.wake();
     await watched.waitFor(before + 120);
     expect(watched.messages.slice(before).map((m) => String(m.properties.messageId))).toEqual(ids);
   });
@@ -113,19 +111,25 @@ describe("outbox relay (real PostgreSQL and RabbitMQ)", () => {
   it("when two relays run at once, then each row is published exactly once", async () => {
     relays.push(startOutboxRelay({ db, broker, names, logger, pollIntervalMs: 20, batchSize: 25 }));
     const before = watched.messages.length;
-    const ids = await db.transaction(async (manager) => {
+    const ids = await relays[1]!.transaction(async ({ enqueue }) => {
       const written: string[] = [];
-      for (let i = 0; i < 300; i += 1)
-        written.push(await enqueueEvent(manager, "user.registered", registered(`u${i}`)));
+      for (let i = 0; i < 300; i += 1) written.push(await enqueue("user.registered", registered(`u${i}`)));
       return written;
     });
-    relays.forEach((relay) => relay.wake());
     await watched.waitFor(before + 300, 20_000);
     // A row is marked sent after its confirm; once none is pending, no relay can publish again, and
-    // a duplicate published before that has had time to arrive.
+    // every duplicate is already in the observer's queue: a marker published now arrives after it.
     expect(await eventually(async () => (await pendingRows()) === 0, 20_000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const published = watched.messages.slice(before).map((m) => String(m.properties.messageId));
+    const marker = await relays[0]!.transaction(({ enqueue }) =>
+      enqueue("user.registered", registered("marker")),
+    );
+    expect(await eventually(() => watched.messages.some((m) => m.properties.messageId === marker))).toBe(
+      true,
+    );
+    const published = watched.messages
+      .slice(before)
+      .map((m) => String(m.properties.messageId))
+      .filter((id) => id !== marker);
     expect(published).toHaveLength(300);
     expect(new Set(published)).toEqual(new Set(ids));
   });
@@ -139,10 +143,9 @@ describe("outbox relay (real PostgreSQL and RabbitMQ)", () => {
     });
     const stuck = startOutboxRelay({ db, broker: offline, names, logger, pollIntervalMs: 20 });
     const before = watched.messages.length;
-    await db.transaction((manager) =>
-      enqueueEvent(manager, "user.registered", registered("waiting"), new Date(Date.now() - 5000)),
+    await stuck.transaction(({ enqueue }) =>
+      enqueue("user.registered", registered("waiting"), new Date(Date.now() - 5000)),
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
     const backlog = await stuck.backlog();
     expect(backlog.pending).toBe(1);
     expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(5);

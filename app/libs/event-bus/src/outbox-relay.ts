@@ -1,10 +1,11 @@
 import { ROOT_CONTEXT, context, propagation } from "@opentelemetry/api";
-import { type ServiceDatabase, queryIn } from "@parley/database";
+import type { ServiceDatabase } from "@parley/database";
 import type { Logger } from "@parley/logger";
 import { eventPublisherMetrics, outboxGauges } from "@parley/metrics";
 import type { ConfirmChannel } from "amqplib";
 import type { BrokerConnection } from "./broker-connection";
 import { EVENT_VERSION } from "./event-types";
+import { type OutboxTransactions, outboxTransactions } from "./outbox";
 import { type TopologyNames, declareEventExchange } from "./topology";
 
 export interface RelayOptions {
@@ -30,8 +31,11 @@ export interface OutboxRow {
 }
 
 export interface OutboxRelay {
-  /** Publish now instead of at the next poll (call after committing a transaction that enqueued events). */
-  wake(): void;
+  /**
+   * Runs `work` in one transaction. The events it enqueues are written with its changes and
+   * published as soon as it commits (the relay is woken then rather than at its next poll).
+   */
+  transaction: OutboxTransactions;
   /** Rows not yet published, and the age in seconds of the oldest one (0 when none). */
   backlog(): Promise<{ pending: number; oldestAgeSeconds: number }>;
   stop(): Promise<void>;
@@ -69,8 +73,8 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   /** Publishes one batch; true when it was full (more may be waiting). */
   async function publishBatch(channel: ConfirmChannel): Promise<boolean> {
     const counters = eventPublisherMetrics();
-    return db.transaction(async (manager) => {
-      const rows = await queryIn(manager)<OutboxRow>(
+    return db.transaction(async (query) => {
+      const rows = await query<OutboxRow>(
         `SELECT id, event_id, event_type, payload, trace_headers, occurred_at
            FROM outbox WHERE published_at IS NULL
           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -104,7 +108,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
         throw error;
       }
       for (const row of rows) counters.confirmed.inc({ event_type: row.event_type });
-      await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+      await query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map((r) => r.id),
       ]);
       return rows.length === batchSize;
@@ -114,7 +118,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   async function cleanup() {
     if (Date.now() - lastCleanup < 60_000) return;
     lastCleanup = Date.now();
-    await db.dataSource.query(
+    await db.query(
       `DELETE FROM outbox WHERE id IN (
          SELECT id FROM outbox WHERE published_at < now() - make_interval(secs => $1) LIMIT 10000)`,
       [retentionMs / 1000],
@@ -149,19 +153,21 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     }, delay);
   }
 
+  function wake() {
+    wakeRequested = true;
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+      schedule(0);
+    }
+  }
+
   schedule(0);
 
   const relay: OutboxRelay = {
-    wake() {
-      wakeRequested = true;
-      if (timer) {
-        clearTimeout(timer);
-        timer = undefined;
-        schedule(0);
-      }
-    },
+    transaction: outboxTransactions(db, wake),
     async backlog() {
-      const rows: { pending: string; oldest_age: number | null }[] = await db.dataSource.query(
+      const rows = await db.query<{ pending: string; oldest_age: number | null }>(
         `SELECT count(*) AS pending, extract(epoch FROM now() - min(occurred_at)) AS oldest_age
            FROM outbox WHERE published_at IS NULL`,
       );

@@ -7,27 +7,35 @@ import {
   type ClientUnaryCall,
   credentials,
   Metadata,
+  type ServiceDefinition,
   type ServiceError,
   status,
 } from "@grpc/grpc-js";
 import { grpcClientMetrics } from "@parley/metrics";
 import { recordCall } from "./call-metrics";
+import { serviceNameOf } from "./service-handlers";
 import { fromGrpcError } from "./status-mapping";
 
-type ClientConstructor<C extends Client> = new (
+/** A generated client class; `service` is its definition, whose paths name the service. */
+type ClientConstructor<C extends Client> = (new (
   address: string,
   credentials: ChannelCredentials,
   options?: Partial<ClientOptions>,
-) => C;
+) => C) & { service: ServiceDefinition };
 
-export interface ClientSettings {
-  /** Fully qualified service name, e.g. `parley.auth.v1.AuthService`. */
-  service: string;
+export interface ClientSettings<C> {
   /**
    * Methods safe to repeat (reads, and writes made idempotent by a key): the channel retries them
    * on UNAVAILABLE, within the call's deadline.
    */
-  idempotentMethods?: string[];
+  idempotentMethods?: UnaryMethodName<C>[];
+}
+
+/** `VerifyToken` for the client method `verifyToken`: the name the service config matches on. */
+function protoMethodName(definition: ServiceDefinition, method: string): string {
+  const path = definition[method]?.path;
+  if (!path) throw new Error(`no method ${method} in ${serviceNameOf(definition)}`);
+  return path.slice(path.lastIndexOf("/") + 1);
 }
 
 /**
@@ -37,12 +45,16 @@ export interface ClientSettings {
 export function createClient<C extends Client>(
   Constructor: ClientConstructor<C>,
   address: string,
-  { service, idempotentMethods = [] }: ClientSettings,
+  { idempotentMethods = [] }: ClientSettings<C> = {},
 ): C {
+  const service = serviceNameOf(Constructor.service);
   const methodConfig = idempotentMethods.length
     ? [
         {
-          name: idempotentMethods.map((method) => ({ service, method })),
+          name: idempotentMethods.map((method) => ({
+            service,
+            method: protoMethodName(Constructor.service, String(method)),
+          })),
           retryPolicy: {
             maxAttempts: 3,
             initialBackoff: "0.05s",

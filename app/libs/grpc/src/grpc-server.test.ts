@@ -17,9 +17,24 @@ import type { Handlers } from "./service-handlers";
 const logger = createLogger({ service: "test", level: "silent" });
 const notImplemented = () => Promise.reject(new AppError("failed_precondition", "not in this test"));
 
+type PublicInThisTest = "getUserByUsername" | "getJwks";
+const access = {
+  authenticate: async (metadata: Metadata) => {
+    if (metadata.get("authorization")[0] !== "Bearer good") throw new AppError("unauthenticated", "No.");
+    return { userId: "u-caller", sessionId: "s1", accessToken: "good" };
+  },
+  public: ["getUserByUsername", "getJwks"] as PublicInThisTest[],
+};
+const handled: string[] = [];
+const bearer = (token: string) => {
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${token}`);
+  return metadata;
+};
+
 function authHandlers(
-  overrides: Partial<Handlers<authV1.AuthServiceServer>>,
-): Handlers<authV1.AuthServiceServer> {
+  overrides: Partial<Handlers<typeof authV1.AuthServiceService, PublicInThisTest>>,
+): Handlers<typeof authV1.AuthServiceService, PublicInThisTest> {
   return {
     register: notImplemented,
     login: notImplemented,
@@ -37,10 +52,13 @@ describe("gRPC server and client helpers", () => {
   let release: () => void = () => undefined;
   const server = createGrpcServer(
     [
-      service<authV1.AuthServiceServer>(
-        "parley.auth.v1.AuthService",
+      service(
         authV1.AuthServiceService,
         authHandlers({
+          getUsers: async (_request, { caller }) => {
+            handled.push("getUsers");
+            return { users: [{ id: caller.userId, username: "me" }] };
+          },
           getUserByUsername: async ({ username }) => {
             if (username === "missing") throw new AppError("not_found", "No user with that name.");
             if (username === "limited")
@@ -64,6 +82,7 @@ describe("gRPC server and client helpers", () => {
             ],
           }),
         }),
+        access,
       ),
     ],
     logger,
@@ -73,10 +92,7 @@ describe("gRPC server and client helpers", () => {
 
   beforeAll(async () => {
     address = `127.0.0.1:${await server.start(0, "127.0.0.1")}`;
-    client = createClient(authV1.AuthServiceClient, address, {
-      service: "parley.auth.v1.AuthService",
-      idempotentMethods: ["GetUserByUsername"],
-    });
+    client = createClient(authV1.AuthServiceClient, address, { idempotentMethods: ["getUserByUsername"] });
   });
   afterAll(async () => {
     client.close();
@@ -116,6 +132,24 @@ describe("gRPC server and client helpers", () => {
     expect(response.keys[0]?.kid).toBe("Bearer t0k");
   });
 
+  it("when a method is not public, then its handler gets the caller the metadata authenticated", async () => {
+    const response = await callUnary(client, "getUsers", { ids: [] }, { metadata: bearer("good") });
+    expect(response.users[0]?.id).toBe("u-caller");
+  });
+
+  it("when a method is not public and the call is not authenticated, then UNAUTHENTICATED and the handler never runs", async () => {
+    const before = handled.length;
+    await expect(
+      callUnary(client, "getUsers", { ids: [] }, { metadata: bearer("bad") }),
+    ).rejects.toMatchObject({
+      kind: "unauthenticated",
+    });
+    await expect(callUnary(client, "getUsers", { ids: [] })).rejects.toMatchObject({
+      kind: "unauthenticated",
+    });
+    expect(handled.length).toBe(before);
+  });
+
   it("when the deadline passes, then the call fails with deadline_exceeded and a generic message", async () => {
     const error = await callUnary(
       client,
@@ -131,9 +165,7 @@ describe("gRPC server and client helpers", () => {
   });
 
   it("when no server listens, then the client gets unavailable with a retry hint", async () => {
-    const nowhere = createClient(authV1.AuthServiceClient, "127.0.0.1:1", {
-      service: "parley.auth.v1.AuthService",
-    });
+    const nowhere = createClient(authV1.AuthServiceClient, "127.0.0.1:1");
     await expect(
       callUnary(nowhere, "getUserByUsername", { username: "x" }, { timeoutMs: 2000 }),
     ).rejects.toMatchObject({
@@ -189,8 +221,7 @@ describe("gRPC server and client helpers", () => {
   it("when the server stops, then its open streams are ended instead of holding the shutdown", async () => {
     const streamServer = createGrpcServer(
       [
-        service<notificationV1.NotificationServiceServer>(
-          "parley.notification.v1.NotificationService",
+        service(
           notificationV1.NotificationServiceService,
           {
             listNotifications: notImplemented,
@@ -202,14 +233,13 @@ describe("gRPC server and client helpers", () => {
               await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
             },
           },
+          { authenticate: access.authenticate, public: ["subscribe"] },
         ),
       ],
       logger,
     );
     const port = await streamServer.start(0, "127.0.0.1");
-    const streamClient = createClient(notificationV1.NotificationServiceClient, `127.0.0.1:${port}`, {
-      service: "parley.notification.v1.NotificationService",
-    });
+    const streamClient = createClient(notificationV1.NotificationServiceClient, `127.0.0.1:${port}`);
     const stream = openStream(streamClient, streamClient.subscribe, { afterSequence: "0" });
     const received: unknown[] = [];
     const ended = new Promise<void>((resolve) => {

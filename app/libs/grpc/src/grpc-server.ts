@@ -6,13 +6,21 @@ import { descriptorSetPath } from "@parley/contracts";
 import type { Logger } from "@parley/logger";
 import { grpcServerMetrics } from "@parley/metrics";
 import { HealthImplementation } from "grpc-health-check";
-import { type Handlers, type OpenCalls, implementService } from "./service-handlers";
+import {
+  type Handlers,
+  type MethodName,
+  type OpenCalls,
+  type ServiceAccess,
+  implementService,
+  serviceNameOf,
+} from "./service-handlers";
 
 export interface ServiceRegistration {
   /** Fully qualified name, e.g. `parley.auth.v1.AuthService` (the health service reports it). */
   name: string;
   definition: ServiceDefinition;
-  handlers: Handlers<unknown> | object;
+  handlers: object;
+  access: ServiceAccess<string>;
 }
 
 export interface GrpcServer {
@@ -25,13 +33,16 @@ export interface GrpcServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Registers one service with its promise-returning handlers (types checked against ts-proto's). */
-export function service<Server>(
-  name: string,
-  definition: ServiceDefinition,
-  handlers: Handlers<Server>,
+/**
+ * Registers one service: its ts-proto definition, a promise-returning handler per method (types
+ * taken from the definition), and who may call it.
+ */
+export function service<Definition extends ServiceDefinition, Public extends MethodName<Definition> = never>(
+  definition: Definition,
+  handlers: Handlers<Definition, Public>,
+  access: ServiceAccess<Public>,
 ): ServiceRegistration {
-  return { name, definition, handlers };
+  return { name: serviceNameOf(definition), definition, handlers, access };
 }
 
 /** A gRPC server with the standard health service and reflection next to the given services. */
@@ -47,11 +58,8 @@ export function createGrpcServer(services: ServiceRegistration[], logger: Logger
   const descriptors = loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath));
   new ReflectionService(descriptors, { services: services.map(({ name }) => name) }).addToServer(server);
 
-  for (const { definition, handlers } of services) {
-    server.addService(
-      definition,
-      implementService(definition, handlers as Handlers<unknown>, logger, openCalls),
-    );
+  for (const { definition, handlers, access } of services) {
+    server.addService(definition, implementService(definition, handlers, access, logger, openCalls));
   }
 
   const setStatus = (status: "SERVING" | "NOT_SERVING") => {

@@ -1,4 +1,5 @@
 import { Metadata } from "@grpc/grpc-js";
+import { type AccessTokenVerifier, type Caller, callerOf } from "@parley/access-token";
 
 /** Metadata carrying a caller's access token, the way every service expects it. */
 export function bearerMetadata(accessToken: string): Metadata {
@@ -7,10 +8,8 @@ export function bearerMetadata(accessToken: string): Metadata {
   return metadata;
 }
 
-/** The access token of a call's `authorization: Bearer` entry, if any. */
-export function bearerTokenOf(metadata: Metadata): string | undefined {
-  const value = metadata.get("authorization")[0];
-  if (typeof value !== "string") return undefined;
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(value);
-  return match?.[1];
-}
+/** Authenticates a call by the access token of its `authorization: Bearer` entry (ServiceAccess). */
+export const bearerAuthentication =
+  (verifier: AccessTokenVerifier) =>
+  (metadata: Metadata): Promise<Caller> =>
+    callerOf(verifier, metadata.get("authorization")[0]);

@@ -4,10 +4,9 @@ import type {
   ServerWritableStream,
   ServiceDefinition,
   UntypedServiceImplementation,
-  handleServerStreamingCall,
-  handleUnaryCall,
   sendUnaryData,
 } from "@grpc/grpc-js";
+import type { Caller } from "@parley/access-token";
 import type { Logger } from "@parley/logger";
 import { recordCall } from "./call-metrics";
 import { toGrpcStatus } from "./status-mapping";
@@ -27,22 +26,51 @@ export interface StreamContext<Res> extends CallContext {
   write(message: Res): Promise<void>;
 }
 
-type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : K]: T[K] };
+/** A method name of a ts-proto service definition (`AuthServiceService`), e.g. `register`. */
+export type MethodName<Definition> = keyof Definition & string;
 
-/** Promise-returning handlers for every method of a ts-proto `...Server` interface. */
-export type Handlers<Server> = {
-  [K in KnownKeys<Server>]: Server[K] extends handleUnaryCall<infer Req, infer Res>
-    ? (request: Req, context: CallContext) => Promise<Res>
-    : Server[K] extends handleServerStreamingCall<infer Req, infer Res>
-      ? (request: Req, context: StreamContext<Res>) => Promise<void>
-      : never;
+type RequestOf<Method> = Method extends { requestDeserialize(value: Buffer): infer Req } ? Req : never;
+type ResponseOf<Method> = Method extends { responseSerialize(value: infer Res): Buffer } ? Res : never;
+/** Every method but the public ones is called with the caller its metadata authenticated. */
+type ContextOf<Name, Public, Context> = Name extends Public ? Context : Context & { caller: Caller };
+
+/** Promise-returning handlers for every method of a ts-proto service definition. */
+export type Handlers<Definition, Public extends MethodName<Definition> = never> = {
+  [Name in MethodName<Definition>]: Definition[Name] extends { responseStream: true }
+    ? (
+        request: RequestOf<Definition[Name]>,
+        context: ContextOf<Name, Public, StreamContext<ResponseOf<Definition[Name]>>>,
+      ) => Promise<void>
+    : (
+        request: RequestOf<Definition[Name]>,
+        context: ContextOf<Name, Public, CallContext>,
+      ) => Promise<ResponseOf<Definition[Name]>>;
 };
 
-type AnyHandler = (request: unknown, context: CallContext | StreamContext<unknown>) => Promise<unknown>;
+/** Who may call a service's methods. */
+export interface ServiceAccess<Public extends string> {
+  /** The caller a call's metadata names; rejects with an `unauthenticated` AppError. */
+  authenticate(metadata: Metadata): Promise<Caller>;
+  /** Methods anyone may call; their handlers get no caller. */
+  public?: readonly Public[];
+}
+
+type AnyHandler = (
+  request: unknown,
+  context: (CallContext | StreamContext<unknown>) & { caller?: Caller },
+) => Promise<unknown>;
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
 /** The calls in progress, so that shutdown can tell each one to stop. */
 export type OpenCalls = Set<AbortController>;
+
+/** `parley.auth.v1.AuthService`, from the paths its methods carry (`/parley.auth.v1.AuthService/Register`). */
+export function serviceNameOf(definition: ServiceDefinition): string {
+  const path = Object.values(definition)[0]?.path;
+  const name = path && /^\/([^/]+)\//.exec(path)?.[1];
+  if (!name) throw new Error("a service definition without methods has no name");
+  return name;
+}
 
 function contextOf(call: AnyCall, method: string, logger: Logger, openCalls: OpenCalls) {
   const controller = new AbortController();
@@ -65,20 +93,30 @@ function logCall(logger: Logger, method: string, started: bigint, code: number) 
 }
 
 /**
- * Turns promise-returning handlers into a grpc-js service implementation: errors become status
- * codes in one place (status-mapping.ts), each call writes one access-log line.
+ * Turns promise-returning handlers into a grpc-js service implementation: callers are
+ * authenticated before their handler runs, errors become status codes in one place
+ * (status-mapping.ts), each call writes one access-log line.
  */
-export function implementService<Server>(
+export function implementService(
   definition: ServiceDefinition,
-  handlers: Handlers<Server>,
+  handlers: object,
+  access: ServiceAccess<string>,
   logger: Logger,
   openCalls: OpenCalls,
 ): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = {};
+  const publicMethods = new Set<string>(access.public ?? []);
   for (const [name, method] of Object.entries(definition)) {
     const handler = (handlers as Record<string, AnyHandler | undefined>)[name];
     if (!handler) throw new Error(`no handler for ${method.path}`);
     if (method.requestStream) throw new Error(`client streaming is not supported (${method.path})`);
+    const serve = async (request: unknown, context: CallContext | StreamContext<unknown>) =>
+      handler(
+        request,
+        publicMethods.has(name)
+          ? context
+          : { ...context, caller: await access.authenticate(context.metadata) },
+      );
 
     implementation[name] = method.responseStream
       ? (call: ServerWritableStream<unknown, unknown>) => {
@@ -89,7 +127,7 @@ export function implementService<Server>(
               if (call.write(message)) resolve();
               else call.once("drain", resolve);
             });
-          handler(call.request, { ...context, write })
+          serve(call.request, { ...context, write })
             .finally(done)
             .then(
               () => {
@@ -106,7 +144,7 @@ export function implementService<Server>(
       : (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
           const started = process.hrtime.bigint();
           const { context, done } = contextOf(call, method.path, logger, openCalls);
-          handler(call.request, context)
+          serve(call.request, context)
             .finally(done)
             .then(
               (response) => {

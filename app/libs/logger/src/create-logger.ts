@@ -31,10 +31,12 @@ export const redactedPaths = [
   "*.*.preview",
   "privateKey",
   "*.privateKey",
-  // TypeORM's QueryFailedError carries the bound values of the failed query (bodies, hashes).
+  // TypeORM's QueryFailedError (migrations) carries the bound values of the failed query, and a
+  // pg DatabaseError's detail quotes the offending values ("Key (username)=(ada) already exists").
   "parameters",
   "*.parameters",
   "*.*.parameters",
+  "err.detail",
 ];
 
 export interface LoggerOptions {

@@ -8,36 +8,33 @@ export type NotificationClient = notificationV1.NotificationServiceClient;
 
 export function createAuthClient(address: string): AuthClient {
   return createClient(authV1.AuthServiceClient, address, {
-    service: `${authV1.protobufPackage}.AuthService`,
-    idempotentMethods: ["VerifyToken", "GetJwks", "GetUsers", "GetUserByUsername", "Logout"],
+    idempotentMethods: ["verifyToken", "getJwks", "getUsers", "getUserByUsername", "logout"],
   });
 }
 
 export function createMessagingClient(address: string): MessagingClient {
   return createClient(messagingV1.MessagingServiceClient, address, {
-    service: `${messagingV1.protobufPackage}.MessagingService`,
-    // SendMessage is idempotent too: the client's idempotency key makes a repeat return the first message.
+    // sendMessage is idempotent too: the client's idempotency key makes a repeat return the first message.
     idempotentMethods: [
-      "GetOrCreateDirectConversation",
-      "ListConversations",
-      "GetConversation",
-      "ListMembers",
-      "SendMessage",
-      "ListMessages",
-      "MarkRead",
-      "CheckSharedConversations",
+      "getOrCreateDirectConversation",
+      "listConversations",
+      "getConversation",
+      "listMembers",
+      "sendMessage",
+      "listMessages",
+      "markRead",
+      "checkSharedConversations",
     ],
   });
 }
 
 export function createNotificationClient(address: string): NotificationClient {
   return createClient(notificationV1.NotificationServiceClient, address, {
-    service: `${notificationV1.protobufPackage}.NotificationService`,
     idempotentMethods: [
-      "ListNotifications",
-      "MarkNotificationRead",
-      "MarkAllNotificationsRead",
-      "GetPresence",
+      "listNotifications",
+      "markNotificationRead",
+      "markAllNotificationsRead",
+      "getPresence",
     ],
   });
 }

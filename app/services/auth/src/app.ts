@@ -3,7 +3,7 @@ import { createAdminServer } from "@parley/admin-http";
 import { authV1 } from "@parley/contracts";
 import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { brokerConnected, createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
-import { createGrpcServer, service } from "@parley/grpc";
+import { bearerAuthentication, createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 import type { AuthConfig } from "./config";
@@ -13,7 +13,7 @@ import type { AuthDependencies } from "./domain/dependencies";
 import { createPasswordHasher } from "./domain/password-hasher";
 import { loadSigningKeys } from "./domain/signing-keys";
 import { createTokenIssuer } from "./domain/token-issuer";
-import { authHandlers, authServiceName } from "./entry-points/grpc/auth-handlers";
+import { authHandlers, publicAuthMethods } from "./entry-points/grpc/auth-handlers";
 
 export interface RunningAuth extends Stoppable {
   grpcPort: number;
@@ -35,7 +35,7 @@ export async function startAuth(config: AuthConfig, logger: Logger): Promise<Run
   const relay = startOutboxRelay({ db, broker, names: topologyNames(config.AMQP_NAMESPACE), logger });
 
   const deps: AuthDependencies = {
-    store: createAuthStore(db, () => relay.wake()),
+    store: createAuthStore(db, relay.transaction),
     hasher: createPasswordHasher(config.AUTH_PASSWORD_HASH_MEMORY_KIB),
     tokens: createTokenIssuer(keys, {
       issuer: config.JWT_ISSUER,
@@ -52,7 +52,12 @@ export async function startAuth(config: AuthConfig, logger: Logger): Promise<Run
   };
 
   const grpc = createGrpcServer(
-    [service<authV1.AuthServiceServer>(authServiceName, authV1.AuthServiceService, authHandlers(deps, keys))],
+    [
+      service(authV1.AuthServiceService, authHandlers(deps, keys), {
+        authenticate: bearerAuthentication(deps.verifier),
+        public: publicAuthMethods,
+      }),
+    ],
     logger,
   );
   const admin = createAdminServer({

@@ -50,9 +50,7 @@ describe("auth service over gRPC (real PostgreSQL)", () => {
     observer = await openTestChannel();
     events = await watchExchange(observer.channel, names.events, ["user.*"]);
     auth = await startAuth(config, logger);
-    client = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`, {
-      service: "parley.auth.v1.AuthService",
-    });
+    client = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`);
   });
 
   afterAll(async () => {

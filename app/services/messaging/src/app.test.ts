@@ -31,9 +31,7 @@ describe("messaging service: start-up, readiness and a broker that cannot be rea
   it("when a replica cannot reach the broker, then it is still ready and accepts sends, and another replica's relay publishes them", async () => {
     const offline = await m.startInstance({ AMQP_URL: "amqp://guest:guest@127.0.0.1:1" });
     expect((await readyz(offline.adminPort)).status).toBe(200);
-    const client = createClient(messagingV1.MessagingServiceClient, `127.0.0.1:${offline.grpcPort}`, {
-      service: "parley.messaging.v1.MessagingService",
-    });
+    const client = createClient(messagingV1.MessagingServiceClient, `127.0.0.1:${offline.grpcPort}`);
     try {
       const events = await m.watchMessageSent();
       const [ada, bob] = await m.registerMany(2, "outage");
@@ -70,11 +68,11 @@ describe("messaging service: start-up, readiness and a broker that cannot be rea
     try {
       await migrateMessaging(config, logger);
       await migrateMessaging(config, logger);
-      const tables = await m.db.dataSource.query(
+      const tables = await m.db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
         [schema],
       );
-      expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual([
+      expect(tables.map((t) => t.table_name)).toEqual([
         "conversation_members",
         "conversations",
         "messages",

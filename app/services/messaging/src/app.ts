@@ -2,14 +2,14 @@ import { createAdminServer } from "@parley/admin-http";
 import { messagingV1 } from "@parley/contracts";
 import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
-import { createGrpcServer, service } from "@parley/grpc";
+import { bearerAuthentication, createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 import type { MessagingConfig } from "./config";
 import { createMessagingStore } from "./data-access/messaging-store";
 import { messagingMigrations } from "./data-access/migrations";
 import type { MessagingDependencies } from "./domain/dependencies";
-import { messagingHandlers, messagingServiceName } from "./entry-points/grpc/messaging-handlers";
+import { messagingHandlers } from "./entry-points/grpc/messaging-handlers";
 import { connectAuthService } from "./upstream/auth-service";
 
 export interface RunningMessaging extends Stoppable {
@@ -40,18 +40,14 @@ export async function startMessaging(config: MessagingConfig, logger: Logger): P
   const relay = startOutboxRelay({ db, broker, names: topologyNames(config.AMQP_NAMESPACE), logger });
 
   const deps: MessagingDependencies = {
-    store: createMessagingStore(db),
-    verifier: auth.verifier,
+    store: createMessagingStore(db, relay.transaction),
     users: auth.users,
-    events: relay,
   };
   const grpc = createGrpcServer(
     [
-      service<messagingV1.MessagingServiceServer>(
-        messagingServiceName,
-        messagingV1.MessagingServiceService,
-        messagingHandlers(deps),
-      ),
+      service(messagingV1.MessagingServiceService, messagingHandlers(deps), {
+        authenticate: bearerAuthentication(auth.verifier),
+      }),
     ],
     logger,
   );

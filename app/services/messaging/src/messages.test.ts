@@ -54,10 +54,11 @@ describe("messaging service: sending and listing messages", () => {
   const seqs = async (conversationId: string) =>
     new Map(
       (
-        await m.db.dataSource.query(`SELECT id, seq::int AS seq FROM messages WHERE conversation_id = $1`, [
-          conversationId,
-        ])
-      ).map((row: { id: string; seq: number }) => [row.id, row.seq]),
+        await m.db.query<{ id: string; seq: number }>(
+          `SELECT id, seq::int AS seq FROM messages WHERE conversation_id = $1`,
+          [conversationId],
+        )
+      ).map((row) => [row.id, row.seq]),
     );
 
   describe("size and encoding of the body", () => {
@@ -91,15 +92,13 @@ describe("messaging service: sending and listing messages", () => {
 
     it("when the body holds a lone surrogate, then the use case refuses it (gRPC's UTF-8 codec would turn it into U+FFFD first)", async () => {
       const deps = {
-        store: createMessagingStore(m.db),
-        verifier: { verify: () => Promise.reject(new Error("not used")) },
+        store: createMessagingStore(m.db, () => Promise.reject(new Error("not used"))),
         users: { existing: () => Promise.reject(new Error("not used")) },
-        events: { wake: () => undefined },
       };
       await expect(
         sendMessage(
           deps,
-          { userId: ada.id, accessToken: ada.token },
+          { userId: ada.id },
           {
             conversationId: chat,
             body: "broken \ud83d half",
@@ -272,7 +271,7 @@ describe("messaging service: sending and listing messages", () => {
       await send(ada, chat, "before");
       const schema = m.messagingSchema;
       // The outbox insert is the send's last statement: failing it must undo the message and its number.
-      await m.db.dataSource.query(`
+      await m.db.query(`
         CREATE FUNCTION "${schema}".refuse_marked_event() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF position(convert_to('FAIL-THIS-SEND', 'UTF8') IN NEW.payload) > 0 THEN
@@ -280,7 +279,7 @@ describe("messaging service: sending and listing messages", () => {
           END IF;
           RETURN NEW;
         END $$`);
-      await m.db.dataSource.query(
+      await m.db.query(
         `CREATE TRIGGER refuse_marked_event BEFORE INSERT ON "${schema}".outbox
            FOR EACH ROW EXECUTE FUNCTION "${schema}".refuse_marked_event()`,
       );
@@ -292,7 +291,7 @@ describe("messaging service: sending and listing messages", () => {
         expect((await list(bob, chat)).messages.map((x) => x.body)).toEqual(["after", "before"]);
         expect((await seqs(chat)).get(after!.id)).toBe(2);
       } finally {
-        await m.db.dataSource.query(`DROP TRIGGER refuse_marked_event ON "${schema}".outbox`);
+        await m.db.query(`DROP TRIGGER refuse_marked_event ON "${schema}".outbox`);
       }
     });
   });

@@ -7,18 +7,18 @@ import {
   startEventConsumer,
   topologyNames,
 } from "@parley/event-bus";
-import { bearerMetadata, callUnary, createGrpcServer, service } from "@parley/grpc";
+import { bearerAuthentication, createGrpcServer, service } from "@parley/grpc";
 import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 import { createAuthClient, createMessagingClient, verifierFromAuth } from "@parley/service-clients";
 import type { NotificationConfig } from "./config";
-import { createLiveHub } from "./data-access/live-hub";
+import { createLiveHub } from "./broker/live-hub";
 import { notificationMigrations } from "./data-access/migrations";
 import { createNotificationStore } from "./data-access/notification-store";
 import type { NotificationDependencies } from "./domain/dependencies";
 import { recordNotifications } from "./domain/record-notifications";
-import { toProto } from "./domain/to-proto";
-import { notificationHandlers, notificationServiceName } from "./entry-points/grpc/notification-handlers";
+import { notificationHandlers } from "./entry-points/grpc/notification-handlers";
+import { sharedConversationsVia } from "./upstream/messaging-service";
 
 export interface RunningNotification extends Stoppable {
   grpcPort: number;
@@ -48,16 +48,7 @@ export async function startNotification(
   const deps: NotificationDependencies = {
     store,
     hub,
-    verifier: verifierFromAuth(auth, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, timeoutMs }),
-    sharedWith: async (accessToken, userIds) =>
-      (
-        await callUnary(
-          messaging,
-          "checkSharedConversations",
-          { userIds },
-          { metadata: bearerMetadata(accessToken), timeoutMs },
-        )
-      ).userIds,
+    sharedWith: sharedConversationsVia(messaging, timeoutMs),
     heartbeatSeconds: config.STREAM_HEARTBEAT_SECONDS,
   };
 
@@ -73,19 +64,19 @@ export async function startNotification(
     // A conversation's messages are notified in the order they were sent.
     orderingKey: (event) =>
       event.type === "message.sent" ? event.payload.conversationId : event.payload.userId,
-    handle: (event, manager) => recordNotifications(store, event, manager),
+    handle: (event, query) => recordNotifications(store, event, query),
     afterCommit: (_event, created) => {
-      for (const record of created) hub.publish(record.userId, toProto(record));
+      for (const record of created) hub.publish(record);
     },
   });
 
   const grpc = createGrpcServer(
     [
-      service<notificationV1.NotificationServiceServer>(
-        notificationServiceName,
-        notificationV1.NotificationServiceService,
-        notificationHandlers(deps),
-      ),
+      service(notificationV1.NotificationServiceService, notificationHandlers(deps), {
+        authenticate: bearerAuthentication(
+          verifierFromAuth(auth, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, timeoutMs }),
+        ),
+      }),
     ],
     logger,
   );

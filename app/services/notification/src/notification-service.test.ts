@@ -106,12 +106,8 @@ describe("notification service (real PostgreSQL, RabbitMQ and auth)", () => {
       }),
       logger,
     );
-    authClient = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`, {
-      service: "parley.auth.v1.AuthService",
-    });
-    client = createClient(notificationV1.NotificationServiceClient, `127.0.0.1:${service.grpcPort}`, {
-      service: "parley.notification.v1.NotificationService",
-    });
+    authClient = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`);
+    client = createClient(notificationV1.NotificationServiceClient, `127.0.0.1:${service.grpcPort}`);
     admin = await openTestChannel();
     expect(
       await eventually(async () => (await queueStats(admin.connection, queue))?.consumerCount === 1),

@@ -1,6 +1,6 @@
-import { type EntityManager, type ServiceDatabase, queryIn } from "@parley/database";
+import type { Query, ServiceDatabase } from "@parley/database";
 import { AppError } from "@parley/errors";
-import { type EventPayload, type EventType, enqueueEvent } from "@parley/event-bus";
+import type { Enqueue, EventPayload, EventType, OutboxTransactions } from "@parley/event-bus";
 
 export interface UserRecord {
   id: string;
@@ -63,12 +63,10 @@ const toUser = (row: UserRow): UserRecord => ({
   createdAt: row.created_at,
 });
 
-function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTransaction {
-  const query = queryIn(manager);
+function transactionOf(query: Query, enqueue: Enqueue): AuthTransaction {
   return {
     async enqueue(type, payload) {
-      await enqueueEvent(manager, type, payload);
-      onEnqueue();
+      await enqueue(type, payload);
     },
     async insertUser({ id, username, passwordHash }) {
       try {
@@ -78,8 +76,8 @@ function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTrans
         );
         return toUser(rows[0]!);
       } catch (error) {
-        const code = (error as { driverError?: { code?: string } }).driverError?.code;
-        if (code === UNIQUE_VIOLATION) throw new AppError("already_exists", "That username is taken.");
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION)
+          throw new AppError("already_exists", "That username is taken.");
         throw error;
       }
     },
@@ -137,18 +135,13 @@ function transactionOf(manager: EntityManager, onEnqueue: () => void): AuthTrans
 }
 
 /**
- * The auth service's tables behind plain-object functions; SQL stays in this file.
- * `eventsCommitted` runs after a transaction that enqueued events commits (it wakes the relay).
+ * The auth service's tables behind plain-object functions; SQL stays in this file. Transactions
+ * run through the outbox, which publishes the events they enqueue once they commit.
  */
-export function createAuthStore(db: ServiceDatabase, eventsCommitted: () => void): AuthStore {
+export function createAuthStore(db: ServiceDatabase, transaction: OutboxTransactions): AuthStore {
   const { query } = db;
   return {
-    async inTransaction(work) {
-      let enqueued = false;
-      const result = await db.transaction((manager) => work(transactionOf(manager, () => (enqueued = true))));
-      if (enqueued) eventsCommitted();
-      return result;
-    },
+    inTransaction: (work) => transaction(({ query, enqueue }) => work(transactionOf(query, enqueue))),
 
     async findCredentials(username) {
       const rows = await query<UserRow>(

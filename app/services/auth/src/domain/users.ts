@@ -3,22 +3,16 @@ import { AppError, invalidArgument } from "@parley/errors";
 import { isPossibleUsername } from "./credentials";
 import type { AuthDependencies } from "./dependencies";
 
-/** Users by id for a signed-in caller; unknown ids are left out. */
-export async function getUsers(deps: AuthDependencies, accessToken: string | undefined, ids: string[]) {
-  await deps.verifier.verify(accessToken);
+/** Users by id (for a signed-in caller: the entry point authenticates); unknown ids are left out. */
+export async function getUsers(deps: AuthDependencies, ids: string[]) {
   const { min, max } = limits.userIdLookup;
   if (ids.length < min || ids.length > max) throw invalidArgument(`ids must hold ${min} to ${max} user ids.`);
   if (!ids.every(isUuid)) throw invalidArgument("ids must be UUIDs in lowercase.");
   return deps.store.findUsers([...new Set(ids)]);
 }
 
-/** One user by username (case-insensitive) for a signed-in caller. */
-export async function getUserByUsername(
-  deps: AuthDependencies,
-  accessToken: string | undefined,
-  username: string,
-) {
-  await deps.verifier.verify(accessToken);
+/** One user by username, case-insensitive (for a signed-in caller: the entry point authenticates). */
+export async function getUserByUsername(deps: AuthDependencies, username: string) {
   const found = isPossibleUsername(username)
     ? await deps.store.findCredentials(username.toLowerCase())
     : undefined;

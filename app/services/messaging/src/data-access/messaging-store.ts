@@ -1,4 +1,5 @@
-import { type EntityManager, type Query, type ServiceDatabase, queryIn } from "@parley/database";
+import type { Query, ServiceDatabase } from "@parley/database";
+import type { Enqueue, OutboxTransactions } from "@parley/event-bus";
 import { conversationQueries, conversationWrites } from "./conversation-queries";
 import { messageQueries, messageWrites } from "./message-queries";
 
@@ -9,8 +10,8 @@ type Writes = ReturnType<typeof conversationWrites> & ReturnType<typeof messageW
 
 /** Reads and writes inside one transaction. */
 export interface MessagingTransaction extends Reads, Writes {
-  /** Gives later steps (the outbox) the same transaction. */
-  manager: EntityManager;
+  /** Writes a domain event to the outbox; it is published once the transaction commits. */
+  enqueue: Enqueue;
 }
 
 export interface MessagingStore extends Reads {
@@ -19,14 +20,16 @@ export interface MessagingStore extends Reads {
 
 const readsOn = (query: Query): Reads => ({ ...conversationQueries(query), ...messageQueries(query) });
 
-/** The messaging service's tables behind plain-object functions; SQL stays in data-access/. */
-export function createMessagingStore(db: ServiceDatabase): MessagingStore {
+/**
+ * The messaging service's tables behind plain-object functions; SQL stays in data-access/.
+ * Transactions run through the outbox, which publishes the events they enqueue once they commit.
+ */
+export function createMessagingStore(db: ServiceDatabase, transaction: OutboxTransactions): MessagingStore {
   return {
     ...readsOn(db.query),
     inTransaction: (work) =>
-      db.transaction((manager) => {
-        const query = queryIn(manager);
-        return work({ manager, ...readsOn(query), ...conversationWrites(query), ...messageWrites(query) });
-      }),
+      transaction(({ query, enqueue }) =>
+        work({ enqueue, ...readsOn(query), ...conversationWrites(query), ...messageWrites(query) }),
+      ),
   };
 }

@@ -1,6 +1,6 @@
 import { limits } from "@parley/contracts";
 import { AppError } from "@parley/errors";
-import type { Caller } from "./caller";
+import type { Caller } from "@parley/access-token";
 import type { MessagingDependencies } from "./dependencies";
 import { requireGroupAdmin, requireMember } from "./membership";
 import { MAX_GROUP_MEMBERS, requireId, userIdList } from "./rules";

@@ -1,4 +1,4 @@
-import type { Caller } from "./caller";
+import type { Caller } from "@parley/access-token";
 import type { MessagingDependencies } from "./dependencies";
 import { limits } from "@parley/contracts";
 import { userIdList } from "./rules";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Caller } from "./caller";
+import type { Caller } from "@parley/access-token";
 import type { MessagingDependencies } from "./dependencies";
 import { limits } from "@parley/contracts";
 import { groupTitle, userIdList } from "./rules";

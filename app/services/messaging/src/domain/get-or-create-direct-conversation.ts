@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { invalidArgument, notFound } from "@parley/errors";
-import type { Caller } from "./caller";
+import type { Caller } from "@parley/access-token";
 import type { MessagingDependencies } from "./dependencies";
 import { requireId } from "./rules";
 

@@ -1,5 +1,5 @@
 import { AppError } from "@parley/errors";
-import type { Caller } from "./caller";
+import type { Caller } from "@parley/access-token";
 import type { MessagingDependencies } from "./dependencies";
 import { requireMember } from "./membership";
 import { requireId } from "./rules";

@@ -1,4 +1,4 @@
-import type { Caller } from "./caller";
+import type { Caller } from "@parley/access-token";
 import type { MessagingDependencies } from "./dependencies";
 import { requireMember } from "./membership";
 import { requireId } from "./rules";

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@parley/errors";
-import { enqueueEvent } from "@parley/event-bus";
 import type { MessageRecord } from "../data-access/messaging-store";
-import type { Caller } from "./caller";
+import type { Caller } from "@parley/access-token";
 import type { MessagingDependencies } from "./dependencies";
 import { requireMember } from "./membership";
 import { idempotencyKey, messageBody, preview, requireId } from "./rules";
@@ -26,8 +25,8 @@ function replay(first: MessageRecord, conversationId: string, body: string) {
  * outage does not matter here, the relay publishes once it can.
  */
 export async function sendMessage(
-  deps: MessagingDependencies,
-  caller: Caller,
+  deps: Pick<MessagingDependencies, "store">,
+  caller: Pick<Caller, "userId">,
   input: { conversationId: string; body: string; idempotencyKey: string },
 ): Promise<{ message: MessageRecord; created: boolean }> {
   const conversationId = requireId(input.conversationId, "conversation_id");
@@ -51,8 +50,7 @@ export async function sendMessage(
       if (appended.kind === "key_taken") throw new KeyTakenMeanwhile();
 
       const { message, memberIds } = appended;
-      await enqueueEvent(
-        tx.manager,
+      await tx.enqueue(
         "message.sent",
         {
           messageId: message.id,
@@ -72,6 +70,5 @@ export async function sendMessage(
     if (!first) throw new Error("idempotency key conflict without a stored message");
     return replay(first, conversationId, body);
   }
-  if (outcome.created) deps.events.wake();
   return outcome;
 }

@@ -83,12 +83,8 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
   };
   const messaging = await startInstance();
 
-  const authClient = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`, {
-    service: "parley.auth.v1.AuthService",
-  });
-  const client = createClient(messagingV1.MessagingServiceClient, `127.0.0.1:${messaging.grpcPort}`, {
-    service: "parley.messaging.v1.MessagingService",
-  });
+  const authClient = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`);
+  const client = createClient(messagingV1.MessagingServiceClient, `127.0.0.1:${messaging.grpcPort}`);
   const observer = await openTestChannel();
   // For looking behind the API (sequence numbers) and for breaking things on purpose.
   const db = await openDatabase({

@@ -1,4 +1,4 @@
-import { type EntityManager, type ServiceDatabase, queryIn } from "@parley/database";
+import type { Query, ServiceDatabase } from "@parley/database";
 import type { NewNotification, NotificationDetail, NotificationRecord } from "../domain/notification";
 
 interface NotificationRow {
@@ -38,7 +38,7 @@ export interface NotificationStore {
    * sequence under that user's cursor row lock (taken in user-id order, so never deadlocking).
    */
   insert(
-    manager: EntityManager,
+    query: Query,
     source: { eventId: string; occurredAt: Date; traceContext: Record<string, string> },
     items: NewNotification[],
   ): Promise<NotificationRecord[]>;
@@ -62,7 +62,7 @@ export interface NotificationStore {
 export function createNotificationStore(db: ServiceDatabase): NotificationStore {
   const { query } = db;
   return {
-    async insert(manager, source, items) {
+    async insert(inTransaction, source, items) {
       const created: NotificationRecord[] = [];
       const byKind = new Map<string, NewNotification[]>();
       for (const item of [...items].sort((a, b) => a.userId.localeCompare(b.userId))) {
@@ -71,7 +71,7 @@ export function createNotificationStore(db: ServiceDatabase): NotificationStore 
       }
       for (const [, group] of byKind) {
         const { kind, ...detail } = group[0]!.detail;
-        const rows = await queryIn(manager)<NotificationRow>(
+        const rows = await inTransaction<NotificationRow>(
           `WITH bumped AS (
              INSERT INTO notification_cursors (user_id, last_sequence)
              SELECT unnest($1::uuid[]), 1

@@ -1,23 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { notificationV1 } from "@parley/contracts";
+import type { Caller } from "@parley/access-token";
 import { invalidArgument } from "@parley/errors";
 import type { Logger } from "@parley/logger";
 import { notificationMetrics, traceExemplar } from "@parley/metrics";
-import { currentTraceContext, inSpan } from "@parley/telemetry";
+import { inSpan } from "@parley/telemetry";
 import type { NotificationDependencies } from "./dependencies";
-import { toProto } from "./to-proto";
+import type { NotificationRecord } from "./notification";
 
 const CATCH_UP_BATCH = 500;
 
-const kindLabels: Record<number, string> = {
-  [notificationV1.NotificationKind.NOTIFICATION_KIND_MESSAGE_RECEIVED]: "message_received",
-  [notificationV1.NotificationKind.NOTIFICATION_KIND_WELCOME]: "welcome",
-  [notificationV1.NotificationKind.NOTIFICATION_KIND_NEW_SIGN_IN]: "new_sign_in",
-};
-const kindLabel = (kind: number) => kindLabels[kind] ?? "unknown";
-
+/** Where a stream goes (the gRPC entry point shapes the messages). */
 export interface StreamSink {
-  write(message: notificationV1.SubscribeResponse): Promise<void>;
+  /** Sends one notification; called inside the span of the trace that created it. */
+  notification(record: NotificationRecord): Promise<void>;
+  heartbeat(): Promise<void>;
   /** Aborted when the client goes away or the server shuts down. */
   signal: AbortSignal;
   logger: Logger;
@@ -39,11 +35,10 @@ function sequenceOf(text: string): number {
  */
 export async function streamNotifications(
   deps: NotificationDependencies,
-  accessToken: string | undefined,
+  { userId }: Caller,
   afterSequence: string,
   sink: StreamSink,
 ): Promise<void> {
-  const { userId } = await deps.verifier.verify(accessToken);
   let last = sequenceOf(afterSequence);
   const streamId = randomUUID();
   const leaseSeconds = deps.heartbeatSeconds * 3;
@@ -72,39 +67,33 @@ export async function streamNotifications(
    * Pushes one notification down the stream in a span of the trace that created it: the live
    * path's active context, or the trace context stored with the notification for replays.
    */
-  const send = (notification: notificationV1.Notification, storedTraceContext?: Record<string, string>) =>
+  const send = (record: NotificationRecord, storedTraceContext?: Record<string, string>) =>
     inSpan(
       "notification push",
       storedTraceContext,
-      { "parley.notification.sequence": notification.sequence },
+      { "parley.notification.sequence": String(record.sequence) },
       async () => {
-        await sink.write({
-          event: { $case: "notification", value: notification },
-          traceContext: currentTraceContext(),
+        await sink.notification(record);
+        last = record.sequence;
+        notificationMetrics().delivery.observe({
+          labels: { kind: record.detail.kind },
+          value: (Date.now() - record.occurredAt.getTime()) / 1000,
+          exemplarLabels: traceExemplar(),
         });
-        last = Number(notification.sequence);
-        if (notification.occurredAt) {
-          notificationMetrics().delivery.observe({
-            labels: { kind: kindLabel(notification.kind) },
-            value: (Date.now() - notification.occurredAt.getTime()) / 1000,
-            exemplarLabels: traceExemplar(),
-          });
-        }
       },
     );
   const catchUp = async () => {
     for (;;) {
       const records = await deps.store.after(userId, last, CATCH_UP_BATCH);
-      for (const record of records) await send(toProto(record), record.traceContext);
+      for (const record of records) await send(record, record.traceContext);
       if (records.length < CATCH_UP_BATCH) return;
     }
   };
 
-  const unsubscribe = await deps.hub.subscribe(userId, (notification) => {
+  const unsubscribe = await deps.hub.subscribe(userId, (record) => {
     void step(async () => {
-      const sequence = Number(notification.sequence);
-      if (sequence <= last) return;
-      if (sequence === last + 1) await send(notification);
+      if (record.sequence <= last) return;
+      if (record.sequence === last + 1) await send(record);
       else await catchUp();
     });
   });
@@ -112,7 +101,7 @@ export async function streamNotifications(
   notificationMetrics().streamsOpen.inc();
   const heartbeat = setInterval(() => {
     void step(async () => {
-      await sink.write({ event: { $case: "heartbeat", value: { sentAt: new Date() } }, traceContext: {} });
+      await sink.heartbeat();
       await deps.store.renewStream(streamId, userId, leaseSeconds);
       await catchUp();
     });

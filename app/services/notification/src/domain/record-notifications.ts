@@ -1,4 +1,4 @@
-import type { EntityManager } from "@parley/database";
+import type { Query } from "@parley/database";
 import type { ReceivedEvent } from "@parley/event-bus";
 import { currentTraceContext } from "@parley/telemetry";
 import type { NotificationStore } from "../data-access/notification-store";
@@ -8,12 +8,12 @@ import { type NotificationRecord, notificationsFor } from "./notification";
 export function recordNotifications(
   store: NotificationStore,
   event: ReceivedEvent,
-  manager: EntityManager,
+  query: Query,
 ): Promise<NotificationRecord[]> {
   const items = notificationsFor(event);
   if (items.length === 0) return Promise.resolve([]);
   return store.insert(
-    manager,
+    query,
     { eventId: event.id, occurredAt: event.occurredAt, traceContext: currentTraceContext() },
     items,
   );

@@ -1,14 +1,12 @@
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from "express";
 import { rateLimit, ipKeyGenerator } from "express-rate-limit";
 import helmet from "helmet";
-import { bearerTokenOf } from "@parley/grpc";
-import { Metadata } from "@grpc/grpc-js";
+import { type Caller, bearerToken } from "@parley/access-token";
 import type { Logger } from "@parley/logger";
 import { apiReference } from "./api-reference";
 import { problemForError, problemOf, sendProblem } from "./problem";
 import { requestContext } from "./request-context";
-import type { Caller, Route } from "./route";
-import { parseRequest } from "./validation";
+import type { RateLimit, Route } from "./route";
 
 export interface HttpAppOptions {
   routes: Route[];
@@ -88,22 +86,21 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
 
   const ipKey = (request: Request) => ipKeyGenerator(request.ip ?? "unknown");
-  const authLimiter = limiter(options.rateLimits.authPerMinute, ipKey);
-  const apiLimiter = limiter(options.rateLimits.perMinute, (request, response) => {
-    const caller = response.locals.caller as Caller | undefined;
-    return caller ? `user:${caller.userId}` : ipKey(request);
-  });
+  const limiters: Record<RateLimit, ReturnType<typeof limiter>> = {
+    auth: limiter(options.rateLimits.authPerMinute, ipKey),
+    api: limiter(options.rateLimits.perMinute, (request, response) => {
+      const caller = response.locals.caller as Caller | undefined;
+      return caller ? `user:${caller.userId}` : ipKey(request);
+    }),
+  };
 
   // Requests whose token is refused count per address too: otherwise they would be load nobody
   // limits (each one may cost a session check in the auth service).
   const refusedLimiter = limiter(options.rateLimits.perMinute, ipKey);
 
   const authenticated = async (request: Request, response: Response, next: NextFunction) => {
-    const header = request.get("authorization");
-    const metadata = new Metadata();
-    if (header) metadata.set("authorization", header);
     try {
-      response.locals.caller = await authenticate(bearerTokenOf(metadata));
+      response.locals.caller = await authenticate(bearerToken(request.get("authorization")));
     } catch (error) {
       return refusedLimiter(request, response, () => next(error));
     }
@@ -113,7 +110,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   for (const route of routes) {
     const chain = [
       ...(route.authenticated ? [authenticated] : []),
-      route.tag === "auth" ? authLimiter : apiLimiter,
+      limiters[route.rateLimit],
       async (request: Request, response: Response) => {
         if (route.body && !request.is(["application/json", "application/*+json"])) {
           return sendProblem(
@@ -129,17 +126,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
             ),
           );
         }
-        const input = {
-          ...parseRequest(route, request),
-          caller: response.locals.caller as Caller | undefined,
-          clientAddress: request.ip ?? "",
-          headers: request.headers,
-        };
-        if (route.stream) return route.stream(input, request, response);
-        const result = await route.handle!(input);
-        response.status(result.status).set(result.headers ?? {});
-        if (result.body === undefined) response.end();
-        else response.json(result.body);
+        await route.serve(request, response, response.locals.caller as Caller | undefined);
       },
     ];
     app[route.method](route.path, ...chain);

@@ -5,8 +5,8 @@ import type { Logger } from "@parley/logger";
 import { sseStreamsOpen } from "@parley/metrics";
 import type { NotificationClient } from "@parley/service-clients";
 import { inSpan } from "@parley/telemetry";
-import { notificationJson } from "../../upstream/to-json";
-import type { Caller } from "./route";
+import { notificationJson } from "./to-json";
+import type { Caller } from "@parley/access-token";
 
 export interface StreamSettings {
   notification: NotificationClient;

@@ -118,13 +118,14 @@ function parameters(route: Route, schemas: SchemaCollector) {
       });
     }
   }
-  for (const header of route.headers ?? []) {
+  for (const [name, header] of Object.entries(route.headers?.shape ?? {})) {
+    const { description, ...schema } = schemas.convert(header, "input");
     list.push({
-      name: header.name,
+      name,
       in: "header",
-      required: header.required,
-      description: header.description,
-      schema: schemas.convert(header.schema, "input"),
+      required: !header.safeParse(undefined).success,
+      ...(description ? { description } : {}),
+      schema,
     });
   }
   return list;

@@ -1,21 +1,17 @@
+import type { Caller } from "@parley/access-token";
 import type { Request, Response } from "express";
 import type { z } from "zod";
+import { parseRequest } from "./validation";
 
-/** Who is calling, once the bearer token checked out. */
-export interface Caller {
-  userId: string;
-  sessionId: string;
-  accessToken: string;
-}
-
-export interface RouteInput<Body, Query, Params> {
+export interface RouteInput<Body, Query, Params, Headers, Who> {
   body: Body;
   query: Query;
   params: Params;
-  /** Present on routes that require authentication. */
-  caller: Caller | undefined;
+  /** The declared headers, parsed by their schemas. */
+  headers: Headers;
+  /** The authenticated caller; `undefined` on public routes. */
+  caller: Who;
   clientAddress: string;
-  headers: Request["headers"];
 }
 
 export interface RouteResult {
@@ -31,18 +27,17 @@ export interface ResponseSpec {
   contentType?: string;
 }
 
-export interface HeaderSpec {
-  name: string;
-  description: string;
-  required: boolean;
-  schema: z.ZodType;
-}
+/** Header parameters by name (`Idempotency-Key`), each schema described; optional ones may be absent. */
+export type HeaderSchemas<Headers> = z.ZodObject<Record<string, z.ZodType>> & z.ZodType<Headers>;
 
 /**
- * One REST operation: its documentation, its input schemas and its handler. The HTTP server and
- * the OpenAPI document are both built from the same list of routes, so they cannot disagree.
+ * Which budget of requests a route spends: `auth` is counted per client address (sign-up and
+ * sign-in, before anyone is known), `api` per signed-in user.
  */
-export interface Route<Body = unknown, Query = unknown, Params = unknown> {
+export type RateLimit = "auth" | "api";
+
+/** What a route declares about itself: the OpenAPI document and the HTTP server both read it. */
+export interface RouteDescription {
   method: "get" | "post" | "put" | "patch" | "delete";
   /** Express syntax (`/v1/conversations/:conversationId`). */
   path: string;
@@ -52,20 +47,67 @@ export interface Route<Body = unknown, Query = unknown, Params = unknown> {
   description: string;
   tag: string;
   authenticated: boolean;
+  rateLimit: RateLimit;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  headers?: HeaderSchemas<unknown>;
+  responses: Record<number, ResponseSpec>;
+}
+
+interface Schemas<Body, Query, Params, Headers> {
   body?: z.ZodType<Body>;
   query?: z.ZodType<Query>;
   params?: z.ZodType<Params>;
-  headers?: HeaderSpec[];
-  responses: Record<number, ResponseSpec>;
-  /** Ordinary JSON operations. */
-  handle?(input: RouteInput<Body, Query, Params>): Promise<RouteResult>;
-  /** Operations that write the response themselves (Server-Sent Events). */
-  stream?(input: RouteInput<Body, Query, Params>, request: Request, response: Response): Promise<void>;
+  headers?: HeaderSchemas<Headers>;
 }
 
-/** Keeps each route's handler typed by its own schemas while routes share one list type. */
-export function route<Body = undefined, Query = undefined, Params = undefined>(
-  definition: Route<Body, Query, Params>,
-): Route {
-  return definition as unknown as Route;
+type Input<B, Q, P, H, Who> = RouteInput<B, Q, P, H, Who>;
+
+/** An ordinary JSON operation. */
+interface Unary<B, Q, P, H, Who> {
+  kind: "unary";
+  handle(input: Input<B, Q, P, H, Who>): Promise<RouteResult>;
+}
+
+/** An operation that writes the response itself (Server-Sent Events). */
+interface Stream<B, Q, P, H, Who> {
+  kind: "stream";
+  stream(input: Input<B, Q, P, H, Who>, request: Request, response: Response): Promise<void>;
+}
+
+type Definition<B, Q, P, H, Who> = Omit<RouteDescription, "body" | "query" | "params" | "headers"> &
+  Schemas<B, Q, P, H> &
+  (Unary<B, Q, P, H, Who> | Stream<B, Q, P, H, Who>);
+
+/** One REST operation, ready to serve: its description, and how to serve a request. */
+export interface Route extends RouteDescription {
+  /** Parses the request by the declared schemas and runs the operation (`caller` on authenticated routes). */
+  serve(request: Request, response: Response, caller: Caller | undefined): Promise<void>;
+}
+
+/**
+ * Declares a route, its handler typed by its own schemas and, on an authenticated route, given
+ * the caller.
+ */
+export function route<B = undefined, Q = undefined, P = undefined, H = undefined>(
+  definition: Definition<B, Q, P, H, Caller> & { authenticated: true },
+): Route;
+export function route<B = undefined, Q = undefined, P = undefined, H = undefined>(
+  definition: Definition<B, Q, P, H, undefined> & { authenticated: false },
+): Route;
+export function route(definition: Definition<unknown, unknown, unknown, unknown, Caller | undefined>): Route {
+  return {
+    ...definition,
+    async serve(request, response, caller) {
+      if (definition.authenticated && !caller)
+        throw new Error(`${definition.operationId} served without a caller`);
+      const input = { ...parseRequest(definition, request), caller, clientAddress: request.ip ?? "" };
+      if (definition.kind === "stream") return definition.stream(input, request, response);
+      const result = await definition.handle(input);
+      response.status(result.status).set(result.headers ?? {});
+      if (result.body === undefined) response.end();
+      else response.json(result.body);
+    },
+  };
 }

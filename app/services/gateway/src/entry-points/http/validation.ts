@@ -1,7 +1,7 @@
 import { AppError } from "@parley/errors";
 import type { Request } from "express";
 import { z } from "zod";
-import type { Route } from "./route";
+import type { RouteDescription } from "./route";
 
 /** A 400 that lists each invalid field as a JSON pointer into the request part. */
 export class ValidationError extends AppError {
@@ -14,27 +14,22 @@ function pointerOf(part: string, path: PropertyKey[]): string {
   return `#/${part}${path.map((segment) => `/${String(segment).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}`;
 }
 
-/**
- * Parses one part of a request (body, query, path parameters) or a single header value, or throws
- * ValidationError. `name` is the header's name, used in its pointer.
- */
+/** Parses one part of a request (body, query, path parameters, headers), or throws ValidationError. */
 export function parsePart<T>(
   part: "body" | "query" | "params" | "headers",
   schema: z.ZodType<T>,
   value: unknown,
-  name?: string,
 ): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const prefix = name === undefined ? [] : [name];
   throw new ValidationError(
     result.error.issues.flatMap((issue) =>
       issue.code === "unrecognized_keys"
         ? issue.keys.map((key) => ({
-            pointer: pointerOf(part, [...prefix, ...issue.path, key]),
+            pointer: pointerOf(part, [...issue.path, key]),
             detail: "is not a known field",
           }))
-        : [{ pointer: pointerOf(part, [...prefix, ...issue.path]), detail: issue.message }],
+        : [{ pointer: pointerOf(part, issue.path), detail: issue.message }],
     ),
   );
 }
@@ -55,9 +50,9 @@ export function splitArrayParameters(schema: z.ZodType, query: Record<string, un
 
 /** Parses every part of a request a route declares, reporting all invalid fields at once. */
 export function parseRequest(
-  route: Route,
+  route: Pick<RouteDescription, "body" | "query" | "params" | "headers">,
   request: Request,
-): { body: unknown; query: unknown; params: unknown } {
+): { body: unknown; query: unknown; params: unknown; headers: unknown } {
   const errors: ValidationError["errors"] = [];
   const attempt = <T>(parse: () => T): T | undefined => {
     try {
@@ -68,17 +63,16 @@ export function parseRequest(
       return undefined;
     }
   };
-  for (const header of route.headers ?? []) {
-    const value = request.get(header.name);
-    if (value !== undefined || header.required)
-      attempt(() => parsePart("headers", header.schema, value, header.name));
-  }
+  const { body, query, params, headers } = route;
+  const declaredHeaders = () =>
+    Object.fromEntries(Object.keys(headers!.shape).map((name) => [name, request.get(name)]));
   const parsed = {
-    body: route.body ? attempt(() => parsePart("body", route.body!, request.body)) : undefined,
-    query: route.query
-      ? attempt(() => parsePart("query", route.query!, splitArrayParameters(route.query!, request.query)))
+    headers: headers ? attempt(() => parsePart("headers", headers, declaredHeaders())) : undefined,
+    body: body ? attempt(() => parsePart("body", body, request.body)) : undefined,
+    query: query
+      ? attempt(() => parsePart("query", query, splitArrayParameters(query, request.query)))
       : undefined,
-    params: route.params ? attempt(() => parsePart("params", route.params!, request.params)) : undefined,
+    params: params ? attempt(() => parsePart("params", params, request.params)) : undefined,
   };
   if (errors.length) throw new ValidationError(errors);
   return parsed;

@@ -1,7 +1,6 @@
-import { messagingV1 } from "@parley/contracts";
-import { type CallContext, type Handlers, bearerTokenOf } from "@parley/grpc";
+import { type messagingV1 } from "@parley/contracts";
+import type { Handlers } from "@parley/grpc";
 import { addMembers } from "../../domain/add-members";
-import { authenticate } from "../../domain/caller";
 import { checkSharedConversations } from "../../domain/check-shared-conversations";
 import { createGroupConversation } from "../../domain/create-group-conversation";
 import type { MessagingDependencies } from "../../domain/dependencies";
@@ -17,53 +16,52 @@ import { sendMessage } from "../../domain/send-message";
 import { toConversation, toMember, toMessage, toSummary } from "./to-proto";
 
 /**
- * gRPC methods of parley.messaging.v1.MessagingService: authenticate the caller from the call's
- * metadata, call the use case, shape the answer.
+ * gRPC methods of parley.messaging.v1.MessagingService, all for an authenticated caller: call the
+ * use case, shape the answer.
  */
-export function messagingHandlers(deps: MessagingDependencies): Handlers<messagingV1.MessagingServiceServer> {
-  const caller = (metadata: CallContext["metadata"]) => authenticate(deps, bearerTokenOf(metadata));
+export function messagingHandlers(
+  deps: MessagingDependencies,
+): Handlers<typeof messagingV1.MessagingServiceService> {
   return {
-    createGroupConversation: async (request, { metadata }) => ({
-      conversation: toConversation(await createGroupConversation(deps, await caller(metadata), request)),
+    createGroupConversation: async (request, { caller }) => ({
+      conversation: toConversation(await createGroupConversation(deps, caller, request)),
     }),
-    getOrCreateDirectConversation: async (request, { metadata }) => {
-      const result = await getOrCreateDirectConversation(deps, await caller(metadata), request);
+    getOrCreateDirectConversation: async (request, { caller }) => {
+      const result = await getOrCreateDirectConversation(deps, caller, request);
       return { conversation: toConversation(result.conversation), created: result.created };
     },
-    listConversations: async (request, { metadata }) => {
-      const page = await listConversations(deps, await caller(metadata), request);
+    listConversations: async (request, { caller }) => {
+      const page = await listConversations(deps, caller, request);
       return { conversations: page.conversations.map(toSummary), nextPageToken: page.nextPageToken };
     },
-    getConversation: async (request, { metadata }) => ({
-      conversation: toSummary(await getConversation(deps, await caller(metadata), request)),
+    getConversation: async (request, { caller }) => ({
+      conversation: toSummary(await getConversation(deps, caller, request)),
     }),
-    listMembers: async (request, { metadata }) => ({
-      members: (await listMembers(deps, await caller(metadata), request)).map(toMember),
+    listMembers: async (request, { caller }) => ({
+      members: (await listMembers(deps, caller, request)).map(toMember),
     }),
-    addMembers: async (request, { metadata }) => ({
-      members: (await addMembers(deps, await caller(metadata), request)).map(toMember),
+    addMembers: async (request, { caller }) => ({
+      members: (await addMembers(deps, caller, request)).map(toMember),
     }),
-    removeMember: async (request, { metadata }) => {
-      await removeMember(deps, await caller(metadata), request);
+    removeMember: async (request, { caller }) => {
+      await removeMember(deps, caller, request);
       return {};
     },
-    leaveConversation: async (request, { metadata }) => {
-      await leaveConversation(deps, await caller(metadata), request);
+    leaveConversation: async (request, { caller }) => {
+      await leaveConversation(deps, caller, request);
       return {};
     },
-    sendMessage: async (request, { metadata }) => {
-      const result = await sendMessage(deps, await caller(metadata), request);
+    sendMessage: async (request, { caller }) => {
+      const result = await sendMessage(deps, caller, request);
       return { message: toMessage(result.message), created: result.created };
     },
-    listMessages: async (request, { metadata }) => {
-      const page = await listMessages(deps, await caller(metadata), request);
+    listMessages: async (request, { caller }) => {
+      const page = await listMessages(deps, caller, request);
       return { messages: page.messages.map(toMessage), nextCursor: page.nextCursor };
     },
-    markRead: async (request, { metadata }) => markRead(deps, await caller(metadata), request),
-    checkSharedConversations: async (request, { metadata }) => ({
-      userIds: await checkSharedConversations(deps, await caller(metadata), request),
+    markRead: async (request, { caller }) => markRead(deps, caller, request),
+    checkSharedConversations: async (request, { caller }) => ({
+      userIds: await checkSharedConversations(deps, caller, request),
     }),
   };
 }
-
-export const messagingServiceName = `${messagingV1.protobufPackage}.MessagingService`;

@@ -1,5 +1,6 @@
-import { notificationV1 } from "@parley/contracts";
-import { type Handlers, bearerTokenOf } from "@parley/grpc";
+import { type notificationV1 } from "@parley/contracts";
+import type { Handlers } from "@parley/grpc";
+import { currentTraceContext } from "@parley/telemetry";
 import type { NotificationDependencies } from "../../domain/dependencies";
 import {
   getPresence,
@@ -8,30 +9,43 @@ import {
   markNotificationRead,
 } from "../../domain/inbox";
 import { streamNotifications } from "../../domain/live-stream";
+import { toProto } from "./to-proto";
 
-export const notificationServiceName = `${notificationV1.protobufPackage}.NotificationService`;
-
-/** gRPC methods of parley.notification.v1.NotificationService. */
+/** gRPC methods of parley.notification.v1.NotificationService, all for an authenticated caller. */
 export function notificationHandlers(
   deps: NotificationDependencies,
-): Handlers<notificationV1.NotificationServiceServer> {
+): Handlers<typeof notificationV1.NotificationServiceService> {
   return {
-    listNotifications: (request, { metadata }) => listNotifications(deps, bearerTokenOf(metadata), request),
-    markNotificationRead: async ({ notificationId }, { metadata }) => {
-      await markNotificationRead(deps, bearerTokenOf(metadata), notificationId);
+    listNotifications: async (request, { caller }) => {
+      const page = await listNotifications(deps, caller, request);
+      return { ...page, notifications: page.notifications.map(toProto) };
+    },
+    markNotificationRead: async ({ notificationId }, { caller }) => {
+      await markNotificationRead(deps, caller, notificationId);
       return {};
     },
-    markAllNotificationsRead: async (_request, { metadata }) => ({
-      markedCount: await markAllNotificationsRead(deps, bearerTokenOf(metadata)),
+    markAllNotificationsRead: async (_request, { caller }) => ({
+      markedCount: await markAllNotificationsRead(deps, caller),
     }),
-    getPresence: async ({ userIds }, { metadata }) => ({
-      presences: (await getPresence(deps, bearerTokenOf(metadata), userIds)).map((p) => ({
+    getPresence: async ({ userIds }, { caller }) => ({
+      presences: (await getPresence(deps, caller, userIds)).map((p) => ({
         userId: p.userId,
         online: p.online,
         lastSeenAt: p.lastSeenAt ?? undefined,
       })),
     }),
-    subscribe: ({ afterSequence }, { metadata, write, signal, logger }) =>
-      streamNotifications(deps, bearerTokenOf(metadata), afterSequence, { write, signal, logger }),
+    subscribe: ({ afterSequence }, { caller, write, signal, logger }) =>
+      streamNotifications(deps, caller, afterSequence, {
+        // Inside the notification's span: the gateway continues its trace from this context.
+        notification: (record) =>
+          write({
+            event: { $case: "notification", value: toProto(record) },
+            traceContext: currentTraceContext(),
+          }),
+        heartbeat: () =>
+          write({ event: { $case: "heartbeat", value: { sentAt: new Date() } }, traceContext: {} }),
+        signal,
+        logger,
+      }),
   };
 }

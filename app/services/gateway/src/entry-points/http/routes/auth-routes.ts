@@ -30,11 +30,13 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
         "Registers a username (compared case-insensitively, stored in lowercase) with a password hashed with argon2id, opens a session and returns its tokens. A `welcome` notification follows on the new user's stream.",
       tag: "auth",
       authenticated: false,
+      rateLimit: "auth",
       body: credentialsSchema,
       responses: {
         201: { description: "Account created; the new session's tokens.", schema: sessionSchema },
         409: { description: "The username is taken." },
       },
+      kind: "unary",
       handle: async ({ body }) => {
         const { user, tokens } = await callUnary(auth, "register", body, { timeoutMs });
         return { status: 201, body: { user: toUser(user), tokens: toTokens(tokens) } };
@@ -49,11 +51,13 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
         "Opens a new session. An unknown user and a wrong password get the same 401; after too many failures in 15 minutes (10 by default) for one username or one client address, further attempts get 429 with Retry-After. You receive a `new_sign_in` notification.",
       tag: "auth",
       authenticated: false,
+      rateLimit: "auth",
       body: credentialsSchema,
       responses: {
         200: { description: "Signed in; the new session's tokens.", schema: sessionSchema },
         401: { description: "Unknown username or wrong password (the same answer for both)." },
       },
+      kind: "unary",
       handle: async ({ body, clientAddress }) => {
         const { user, tokens } = await callUnary(auth, "login", { ...body, clientAddress }, { timeoutMs });
         return { status: 200, body: { user: toUser(user), tokens: toTokens(tokens) } };
@@ -68,11 +72,13 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
         "Each refresh token works once. Presenting one that was already used revokes its whole session, since it must have leaked.",
       tag: "auth",
       authenticated: false,
+      rateLimit: "auth",
       body: refreshRequestSchema,
       responses: {
         200: { description: "A new pair; the refresh token sent is spent.", schema: tokensSchema },
         401: { description: "Unknown, expired or already used refresh token (reuse revokes the session)." },
       },
+      kind: "unary",
       handle: async ({ body }) => {
         const { tokens } = await callUnary(auth, "refresh", body, { timeoutMs });
         return { status: 200, body: toTokens(tokens) };
@@ -87,10 +93,12 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
         "Revokes the session of the access token used, with its refresh tokens. Access tokens of the session stop working within a few seconds on every gateway.",
       tag: "auth",
       authenticated: true,
+      rateLimit: "auth",
       responses: { 204: { description: "The session and all its tokens are revoked." } },
+      kind: "unary",
       handle: async ({ caller }) => {
-        await callUnary(auth, "logout", {}, { metadata: bearerMetadata(caller!.accessToken), timeoutMs });
-        sessions.forget(caller!.sessionId);
+        await callUnary(auth, "logout", {}, { metadata: bearerMetadata(caller.accessToken), timeoutMs });
+        sessions.forget(caller.sessionId);
         return { status: 204 };
       },
     }),
@@ -103,9 +111,11 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
         "The EC P-256 keys whose private halves sign access tokens (ES256), including ones being rotated in or out. Cacheable for five minutes.",
       tag: "auth",
       authenticated: false,
+      rateLimit: "auth",
       responses: {
         200: { description: "The key set.", schema: jwksSchema },
       },
+      kind: "unary",
       handle: async () => {
         const { keys } = await callUnary(auth, "getJwks", {}, { timeoutMs });
         return { status: 200, body: { keys }, headers: { "Cache-Control": "public, max-age=300" } };

@@ -2,9 +2,10 @@ import { AppError } from "@parley/errors";
 import { bearerMetadata, callUnary } from "@parley/grpc";
 import type { AuthClient, MessagingClient } from "@parley/service-clients";
 import { z } from "zod";
-import { conversationJson, memberJson, messageJson } from "../../../upstream/to-json";
+import { conversationJson, memberJson, messageJson } from "../to-json";
 import { idempotencyKey, uuid } from "../fields";
-import { type Caller, type Route, route } from "../route";
+import type { Caller } from "@parley/access-token";
+import { type Route, route } from "../route";
 import {
   addMembersRequestSchema,
   conversationIdParams,
@@ -30,7 +31,7 @@ export interface ConversationRouteDeps {
 
 /** Conversations, members, messages and read markers (served by the messaging service). */
 export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationRouteDeps): Route[] {
-  const as = (caller: Caller | undefined) => ({ metadata: bearerMetadata(caller!.accessToken), timeoutMs });
+  const as = (caller: Caller) => ({ metadata: bearerMetadata(caller.accessToken), timeoutMs });
   const conversationNotFound = {
     404: { description: "No such conversation, or you are not a member of it." },
   };
@@ -45,8 +46,10 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Creates a group with a title and its first members, who must be registered users. You join first, as its admin; the others join in the order listed.",
       tag: "conversations",
       authenticated: true,
+      rateLimit: "api",
       body: newGroupSchema,
       responses: { 201: { description: "The new group.", schema: conversationSchema } },
+      kind: "unary",
       handle: async ({ body, caller }) => {
         const { conversation } = await callUnary(messaging, "createGroupConversation", body, as(caller));
         return { status: 201, body: conversationJson({ conversation, unreadCount: 0 }) };
@@ -61,12 +64,14 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Two users have exactly one direct conversation. Name the other user by id or by username; the answer is 201 when this call created it and 200 when it existed.",
       tag: "conversations",
       authenticated: true,
+      rateLimit: "api",
       body: directConversationRequestSchema,
       responses: {
         200: { description: "It already existed.", schema: conversationSchema },
         201: { description: "It was created by this call.", schema: conversationSchema },
         404: { description: "No such user." },
       },
+      kind: "unary",
       handle: async ({ body, caller }) => {
         const userId =
           body.userId !== undefined
@@ -97,6 +102,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Pages through the conversations you are a member of, each with its last message and the number of messages from others after your read marker.",
       tag: "conversations",
       authenticated: true,
+      rateLimit: "api",
       query: pageQuery,
       responses: {
         200: {
@@ -104,6 +110,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
           schema: conversationPageSchema,
         },
       },
+      kind: "unary",
       handle: async ({ query, caller }) => {
         const response = await callUnary(
           messaging,
@@ -129,11 +136,13 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "A conversation you are a member of. One you are not a member of answers 404, exactly like one that does not exist.",
       tag: "conversations",
       authenticated: true,
+      rateLimit: "api",
       params: conversationIdParams,
       responses: {
         200: { description: "The conversation.", schema: conversationSchema },
         ...conversationNotFound,
       },
+      kind: "unary",
       handle: async ({ params, caller }) => {
         const { conversation } = await callUnary(messaging, "getConversation", params, as(caller));
         return { status: 200, body: conversationJson(conversation) };
@@ -148,8 +157,10 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Everyone in a conversation you are a member of, in the order they joined, each an admin or a member.",
       tag: "conversations",
       authenticated: true,
+      rateLimit: "api",
       params: conversationIdParams,
       responses: { 200: { description: "The members.", schema: memberListSchema }, ...conversationNotFound },
+      kind: "unary",
       handle: async ({ params, caller }) => {
         const { members } = await callUnary(messaging, "listMembers", params, as(caller));
         return { status: 200, body: { members: members.map(memberJson) } };
@@ -164,6 +175,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Adds registered users to a group you administer; users already in it are left as they are. A group holds at most 256 members.",
       tag: "conversations",
       authenticated: true,
+      rateLimit: "api",
       params: conversationIdParams,
       body: addMembersRequestSchema,
       responses: {
@@ -172,6 +184,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         409: { description: "Not a group, or it would exceed 256 members." },
         ...conversationNotFound,
       },
+      kind: "unary",
       handle: async ({ params, body, caller }) => {
         const { members } = await callUnary(messaging, "addMembers", { ...params, ...body }, as(caller));
         return { status: 200, body: { members: members.map(memberJson) } };
@@ -186,6 +199,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Removes another member from a group you administer. To leave a group yourself, use the leave operation.",
       tag: "conversations",
       authenticated: true,
+      rateLimit: "api",
       params: z.strictObject({ conversationId: uuid(), userId: uuid() }),
       responses: {
         204: { description: "Removed." },
@@ -193,6 +207,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         409: { description: "Not a group." },
         ...conversationNotFound,
       },
+      kind: "unary",
       handle: async ({ params, caller }) => {
         await callUnary(messaging, "removeMember", params, as(caller));
         return { status: 204 };
@@ -207,12 +222,14 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Removes you from a group. When the last admin leaves, the longest-standing member becomes admin.",
       tag: "conversations",
       authenticated: true,
+      rateLimit: "api",
       params: conversationIdParams,
       responses: {
         204: { description: "You left." },
         409: { description: "Direct conversations cannot be left." },
         ...conversationNotFound,
       },
+      kind: "unary",
       handle: async ({ params, caller }) => {
         await callUnary(messaging, "leaveConversation", params, as(caller));
         return { status: 204 };
@@ -227,16 +244,13 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Stores the message and notifies every other member live. A request repeated with the same Idempotency-Key (after a timeout, say) returns the first message with 200 and notifies nobody again.",
       tag: "messages",
       authenticated: true,
+      rateLimit: "api",
       params: conversationIdParams,
-      headers: [
-        {
-          name: "Idempotency-Key",
-          description:
-            "1 to 128 printable ASCII characters, unique per message you send; a retry with the same key returns the first message.",
-          required: true,
-          schema: idempotencyKey(),
-        },
-      ],
+      headers: z.object({
+        "Idempotency-Key": idempotencyKey().describe(
+          "1 to 128 printable ASCII characters, unique per message you send; a retry with the same key returns the first message.",
+        ),
+      }),
       body: newMessageSchema,
       responses: {
         201: { description: "Sent.", schema: messageSchema },
@@ -247,12 +261,16 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         409: { description: "This Idempotency-Key was used for a different message." },
         ...conversationNotFound,
       },
+      kind: "unary",
       handle: async ({ params, body, headers, caller }) => {
-        const idempotencyKey = headers["idempotency-key"] as string;
         const { message, created } = await callUnary(
           messaging,
           "sendMessage",
-          { conversationId: params.conversationId, body: body.body, idempotencyKey },
+          {
+            conversationId: params.conversationId,
+            body: body.body,
+            idempotencyKey: headers["Idempotency-Key"],
+          },
           as(caller),
         );
         return { status: created ? 201 : 200, body: messageJson(message!) };
@@ -267,6 +285,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Pages backwards through a conversation's history: pass the nextCursor of one page as `before` to get the older messages.",
       tag: "messages",
       authenticated: true,
+      rateLimit: "api",
       params: conversationIdParams,
       query: messagePageQuery,
       responses: {
@@ -276,6 +295,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         },
         ...conversationNotFound,
       },
+      kind: "unary",
       handle: async ({ params, query, caller }) => {
         const response = await callUnary(
           messaging,
@@ -298,12 +318,14 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
         "Moves your read marker forward to the given message; it never moves back. Answers your unread count afterwards.",
       tag: "messages",
       authenticated: true,
+      rateLimit: "api",
       params: conversationIdParams,
       body: markReadRequestSchema,
       responses: {
         200: { description: "Your unread count afterwards.", schema: unreadCountSchema },
         ...conversationNotFound,
       },
+      kind: "unary",
       handle: async ({ params, body, caller }) => {
         const { unreadCount } = await callUnary(messaging, "markRead", { ...params, ...body }, as(caller));
         return { status: 200, body: { unreadCount } };

@@ -3,10 +3,11 @@ import type { Logger } from "@parley/logger";
 import type { NotificationClient } from "@parley/service-clients";
 import { limits } from "@parley/contracts";
 import { z } from "zod";
-import { notificationJson, presenceJson } from "../../../upstream/to-json";
+import { notificationJson, presenceJson } from "../to-json";
 import { userIds, uuid } from "../fields";
 import { relayNotificationStream } from "../notification-stream";
-import { type Caller, type Route, route } from "../route";
+import type { Caller } from "@parley/access-token";
+import { type Route, route } from "../route";
 import { markedCountSchema, notificationPageSchema, pageQuery, presenceListSchema } from "../schemas";
 
 export interface NotificationRouteDeps {
@@ -19,7 +20,7 @@ export interface NotificationRouteDeps {
 /** Notifications, their live stream, and presence (served by the notification service). */
 export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
   const { notification, timeoutMs } = deps;
-  const as = (caller: Caller | undefined) => ({ metadata: bearerMetadata(caller!.accessToken), timeoutMs });
+  const as = (caller: Caller) => ({ metadata: bearerMetadata(caller.accessToken), timeoutMs });
 
   return [
     route({
@@ -30,6 +31,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
       description: "Pages through your notifications with your total unread count.",
       tag: "notifications",
       authenticated: true,
+      rateLimit: "api",
       query: pageQuery,
       responses: {
         200: {
@@ -37,6 +39,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
           schema: notificationPageSchema,
         },
       },
+      kind: "unary",
       handle: async ({ query, caller }) => {
         const response = await callUnary(
           notification,
@@ -62,8 +65,10 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
       description: "Marks one of your notifications read; one that is not yours answers 404.",
       tag: "notifications",
       authenticated: true,
+      rateLimit: "api",
       params: z.strictObject({ notificationId: uuid() }),
       responses: { 204: { description: "Marked." }, 404: { description: "No such notification of yours." } },
+      kind: "unary",
       handle: async ({ params, caller }) => {
         await callUnary(notification, "markNotificationRead", params, as(caller));
         return { status: 204 };
@@ -77,9 +82,11 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
       description: "Marks every unread notification of yours read and says how many that was.",
       tag: "notifications",
       authenticated: true,
+      rateLimit: "api",
       responses: {
         200: { description: "How many were marked.", schema: markedCountSchema },
       },
+      kind: "unary",
       handle: async ({ caller }) => {
         const { markedCount } = await callUnary(notification, "markAllNotificationsRead", {}, as(caller));
         return { status: 200, body: { markedCount } };
@@ -94,14 +101,14 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
         "Streams your notifications as they are created, each exactly once and in sequence order. After a dropped connection, reconnect with Last-Event-ID to receive exactly what you missed. While a stream is open you count as online.",
       tag: "notifications",
       authenticated: true,
-      headers: [
-        {
-          name: "Last-Event-ID",
-          description: "The id of the last event you received; the stream resumes right after it.",
-          required: false,
-          schema: z.string().regex(/^\d{1,15}$/, "must be a notification sequence number"),
-        },
-      ],
+      rateLimit: "api",
+      headers: z.object({
+        "Last-Event-ID": z
+          .string()
+          .regex(/^\d{1,15}$/, "must be a notification sequence number")
+          .optional()
+          .describe("The id of the last event you received; the stream resumes right after it."),
+      }),
       responses: {
         200: {
           description:
@@ -110,14 +117,9 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
           contentType: "text/event-stream",
         },
       },
-      stream: (input, request, response) =>
-        relayNotificationStream(
-          deps,
-          input.caller!,
-          Number(request.get("last-event-id") ?? 0),
-          request,
-          response,
-        ),
+      kind: "stream",
+      stream: ({ caller, headers }, request, response) =>
+        relayNotificationStream(deps, caller, Number(headers["Last-Event-ID"] ?? 0), request, response),
     }),
     route({
       method: "get",
@@ -128,8 +130,10 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
         "Whether each of the given users is online and when they were last seen. Users you share no conversation with are left out of the answer, as if unknown.",
       tag: "presence",
       authenticated: true,
+      rateLimit: "api",
       query: z.strictObject({ userIds: userIds(limits.userIdLookup, "1 to 100 distinct user ids") }),
       responses: { 200: { description: "Presence per visible user.", schema: presenceListSchema } },
+      kind: "unary",
       handle: async ({ query, caller }) => {
         const { presences } = await callUnary(
           notification,

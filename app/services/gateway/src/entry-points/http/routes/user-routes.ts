@@ -25,9 +25,11 @@ export function userRoutes({ auth, timeoutMs, checkAuthHealth }: UserRouteDeps):
         "A cheap authenticated round trip for clients and load tests: checks the access token and asks the auth service's gRPC health service once.",
       tag: "users",
       authenticated: true,
+      rateLimit: "api",
       responses: {
         200: { description: "Token valid, upstream serving.", schema: pingSchema },
       },
+      kind: "unary",
       handle: async () => {
         await checkAuthHealth().catch(() => {
           throw new AppError("unavailable", "The auth service is not answering; retry later.", {
@@ -45,13 +47,15 @@ export function userRoutes({ auth, timeoutMs, checkAuthHealth }: UserRouteDeps):
       description: "The account the access token belongs to.",
       tag: "users",
       authenticated: true,
+      rateLimit: "api",
       responses: { 200: { description: "The user.", schema: userSchema } },
+      kind: "unary",
       handle: async ({ caller }) => {
         const { users } = await callUnary(
           auth,
           "getUsers",
-          { ids: [caller!.userId] },
-          { metadata: bearerMetadata(caller!.accessToken), timeoutMs },
+          { ids: [caller.userId] },
+          { metadata: bearerMetadata(caller.accessToken), timeoutMs },
         );
         if (!users[0]) throw new AppError("unauthenticated", "Missing or invalid access token.");
         return { status: 200, body: toUser(users[0]) };
@@ -66,17 +70,19 @@ export function userRoutes({ auth, timeoutMs, checkAuthHealth }: UserRouteDeps):
         "Looks up another user by username, to start a direct conversation with them, for example.",
       tag: "users",
       authenticated: true,
+      rateLimit: "api",
       query: z.strictObject({ username: username() }),
       responses: {
         200: { description: "The user.", schema: userSchema },
         404: { description: "No user with that username." },
       },
+      kind: "unary",
       handle: async ({ query, caller }) => {
         const { user } = await callUnary(
           auth,
           "getUserByUsername",
           { username: query.username },
-          { metadata: bearerMetadata(caller!.accessToken), timeoutMs },
+          { metadata: bearerMetadata(caller.accessToken), timeoutMs },
         );
         return { status: 200, body: toUser(user) };
       },

@@ -1,9 +1,9 @@
-import { notificationV1 } from "@parley/contracts";
 import type { BrokerConnection, TopologyNames } from "@parley/event-bus";
 import type { Logger } from "@parley/logger";
 import type { Channel } from "amqplib";
+import type { NotificationRecord } from "../domain/notification";
 
-type Listener = (notification: notificationV1.Notification) => void;
+type Listener = (notification: NotificationRecord) => void;
 
 export interface LiveHub {
   /**
@@ -12,7 +12,25 @@ export interface LiveHub {
    */
   subscribe(userId: string, listener: Listener): Promise<() => void>;
   /** Fans a committed notification out to whichever replica holds the user's streams. Best effort. */
-  publish(userId: string, notification: notificationV1.Notification): void;
+  publish(notification: NotificationRecord): void;
+}
+
+/**
+ * The wire form between replicas of this service: the record as JSON. Nothing else reads the live
+ * exchange, and a message a replica cannot read is only a live delivery lost, which streams
+ * recover from the database.
+ */
+const encode = (notification: NotificationRecord) => Buffer.from(JSON.stringify(notification));
+
+function decode(content: Buffer): NotificationRecord {
+  const parsed = JSON.parse(content.toString()) as NotificationRecord;
+  const date = (value: unknown) => new Date(value as string);
+  return {
+    ...parsed,
+    occurredAt: date(parsed.occurredAt),
+    createdAt: date(parsed.createdAt),
+    readAt: parsed.readAt === null ? null : date(parsed.readAt),
+  };
 }
 
 /**
@@ -37,7 +55,7 @@ export function createLiveHub(broker: BrokerConnection, names: TopologyNames, lo
         (message) => {
           if (!message) return;
           try {
-            const notification = notificationV1.Notification.decode(message.content);
+            const notification = decode(message.content);
             for (const listener of listeners.get(message.fields.routingKey) ?? []) listener(notification);
           } catch (error) {
             logger.warn({ err: error }, "unreadable live notification ignored");
@@ -71,10 +89,10 @@ export function createLiveHub(broker: BrokerConnection, names: TopologyNames, lo
         }
       };
     },
-    publish(userId, notification) {
+    publish(notification) {
       const ch = channel.current();
       if (!ch) return;
-      ch.publish(names.live, userId, Buffer.from(notificationV1.Notification.encode(notification).finish()));
+      ch.publish(names.live, notification.userId, encode(notification), { contentType: "application/json" });
     },
   };
 }

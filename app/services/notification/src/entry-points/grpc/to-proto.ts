@@ -1,5 +1,5 @@
 import { notificationV1 } from "@parley/contracts";
-import type { NotificationRecord } from "./notification";
+import type { NotificationRecord } from "../../domain/notification";
 
 const { NotificationKind } = notificationV1;
 
