@@ -13,6 +13,7 @@ const shared = {
   moduleNameMapper: {
     "^@parley/launcher$": "<rootDir>/app/launcher/src",
     "^@parley/containers$": "<rootDir>/app/containers/src",
+    "^@parley/messaging/send-path$": "<rootDir>/app/services/messaging/src/send-path",
     "^@parley/([a-z-]+)$": "<rootDir>/app/libs/$1/src",
   },
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/cdktf.out/"],

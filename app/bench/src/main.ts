@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { repositoryRoot } from "@parley/launcher";
 import {
   type PlatformUnderTest,
+  eventually,
   startPlatformUnderTest,
   testAmqpUrl,
   testDatabaseUrl,
@@ -25,7 +26,6 @@ import { type BenchResult, type Machine, type Target, toMarkdown } from "./repor
 import { type Settings, UsageError, parseArguments, usage } from "./settings";
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MB = 1_000_000;
 
 /** Starts the platform unless a gateway URL was given; counts the services' error log lines. */
@@ -73,13 +73,12 @@ async function machine(): Promise<Machine> {
 
 /** Waits until every accepted send reached every recipient, or the time is up; returns what is missing. */
 async function waitForAll(ledger: DeliveryLedger, sends: SendRecord[], timeoutMs: number): Promise<number> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
+  const missing = () => {
     ledger.collect();
-    const { missing } = ledger.deliveriesOf(sends);
-    if (missing === 0 || performance.now() > deadline) return missing;
-    await sleep(100);
-  }
+    return ledger.deliveriesOf(sends).missing;
+  };
+  await eventually(() => missing() === 0, timeoutMs, 100);
+  return missing();
 }
 
 function targetsOf(result: Omit<BenchResult, "targets">): Target[] {

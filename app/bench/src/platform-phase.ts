@@ -5,9 +5,8 @@ import { messageBody } from "./message-payload";
 import { runOpenLoop } from "./open-loop";
 import type { Population } from "./population";
 import type { ProcessFigures, ProcessSampler } from "./process-sampler";
+import { eventually } from "@parley/test-support";
 import { type Summary, countInto, summarize } from "./statistics";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface PhaseResult {
   name: string;
@@ -94,14 +93,12 @@ export async function runPhase(
   const processes = Object.fromEntries((await mark?.end()) ?? []);
   const outboxBacklog = context.outboxBacklog ? await context.outboxBacklog() : null;
 
-  const deadline = performance.now() + context.drainMs;
-  let deliveries;
-  for (;;) {
+  const deliveriesSoFar = () => {
     ledger.collect();
-    deliveries = ledger.deliveriesOf(sends);
-    if (deliveries.missing === 0 || performance.now() > deadline) break;
-    await sleep(50);
-  }
+    return ledger.deliveriesOf(sends);
+  };
+  await eventually(() => deliveriesSoFar().missing === 0, context.drainMs, 50);
+  const deliveries = deliveriesSoFar();
   context.allSends.push(...sends);
   const accepted = sends.filter((send) => send.messageId).length;
   return {

@@ -1,3 +1,5 @@
+import { parseMetrics, total } from "@parley/test-support";
+
 export interface ProcessFigures {
   /** CPU seconds (user + system) the process spent during the phase. */
   cpuSeconds: number;
@@ -17,11 +19,11 @@ const MIB = 1024 * 1024;
 
 /** Reads CPU time, resident memory and V8 heap in use from a Prometheus text page. */
 export function parseProcessMetrics(text: string): Sample | undefined {
-  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1]);
+  const { samples } = parseMetrics(text);
   const sample = {
-    cpuSeconds: value("process_cpu_seconds_total"),
-    rssBytes: value("process_resident_memory_bytes"),
-    heapUsedBytes: value("nodejs_heap_size_used_bytes"),
+    cpuSeconds: total(samples, "process_cpu_seconds_total"),
+    rssBytes: total(samples, "process_resident_memory_bytes"),
+    heapUsedBytes: total(samples, "nodejs_heap_size_used_bytes"),
   };
   return Object.values(sample).every(Number.isFinite) ? sample : undefined;
 }

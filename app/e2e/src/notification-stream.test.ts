@@ -4,16 +4,13 @@ import {
   type PlatformUnderTest,
   createTestClient,
   directConversation,
+  eventually,
   register,
   sendMessage,
   startPlatformUnderTest,
 } from "@parley/test-support";
 
-const waitFor = async (check: () => boolean, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  return check();
-};
+const waitFor = (check: () => boolean) => eventually(check, 20_000);
 
 describe("the API client's notification stream, kept open across a gateway restart (real processes)", () => {
   let platform: PlatformUnderTest;

@@ -9,11 +9,13 @@ import {
   type PlatformUnderTest,
   SseClient,
   directConversation,
+  eventually,
+  parseMetrics,
   register,
   sendMessage,
   startPlatformUnderTest,
+  total,
 } from "@parley/test-support";
-import { parseMetrics, total } from "./telemetry/metrics-text";
 import { OtlpReceiver, type ReceivedSpan, SpanKind, isDescendant } from "./telemetry/otlp-receiver";
 
 const tracingEnv = (endpoint: string) => ({
@@ -38,9 +40,7 @@ const wholeChain = (all: ReceivedSpan[]) =>
   );
 
 async function spansUntil(receiver: OtlpReceiver, traceId: string, done: (spans: ReceivedSpan[]) => boolean) {
-  const deadline = Date.now() + 20_000;
-  while (!done(receiver.trace(traceId)) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
+  await eventually(() => done(receiver.trace(traceId)), 20_000, 100);
   return receiver.trace(traceId);
 }
 
@@ -394,14 +394,12 @@ describe("span links instead of parent-child across the broker (PARLEY_TRACE_CON
     );
     expect(producerTrace.some((s) => s.service === "notification")).toBe(false);
 
-    const deadline = Date.now() + 20_000;
-    let consumer: ReceivedSpan | undefined;
-    while (!consumer && Date.now() < deadline) {
-      consumer = receiver.spans.find(
+    const linkedConsumer = () =>
+      receiver.spans.find(
         (s) => s.kind === SpanKind.CONSUMER && s.links.some((l) => l.spanId === producer.spanId),
       );
-      if (!consumer) await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(() => linkedConsumer() !== undefined, 20_000, 100);
+    const consumer = linkedConsumer();
     expect(consumer).toBeDefined();
     expect(consumer!.traceId).not.toBe(traceId);
     expect(consumer!.links).toEqual(

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { testDatabaseUrl, uniqueName } from "@parley/test-support";
+import { eventually, testDatabaseUrl, uniqueName } from "@parley/test-support";
 import { Client } from "pg";
 import { repositoryRoot } from "./platform";
 
@@ -20,13 +20,8 @@ function runLauncher(env: Record<string, string>) {
 }
 
 async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  if (!(await eventually(() => find() !== undefined, timeoutMs, 100))) throw new Error("timed out");
+  return find()!;
 }
 
 async function dropDatabase(name: string) {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import {
   OtlpSink,
+  eventually,
   runReadmeWalkthrough,
   testDatabaseUrl,
   uniqueName,
@@ -36,12 +37,16 @@ describe("npm start as the README describes it (real processes)", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     createInterface({ input: launcher.stdout! }).on("line", (line) => launcherOutput.push(line));
-    for (let i = 0; i < 600 && !gateway; i += 1) {
-      gateway = launcherOutput
-        .map((line) => /Parley is running at (http:\/\/\S+)/.exec(line)?.[1])
-        .find(Boolean);
-      if (!gateway) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(
+      () => {
+        gateway = launcherOutput
+          .map((line) => /Parley is running at (http:\/\/\S+)/.exec(line)?.[1])
+          .find(Boolean);
+        return gateway !== undefined;
+      },
+      60_000,
+      100,
+    );
     if (gateway) walkthroughOutput = await runReadmeWalkthrough(gateway);
   }, 90_000);
 
@@ -65,8 +70,7 @@ describe("npm start as the README describes it (real processes)", () => {
 
   it("when OTEL_EXPORTER_OTLP_ENDPOINT is set in the shell, then every service exports its spans there", async () => {
     const services = ["auth", "gateway", "messaging", "notification"];
-    for (let i = 0; i < 100 && collector.traceExporters().length < services.length; i += 1)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(() => collector.traceExporters().length >= services.length, 10_000, 100);
     expect(collector.traceExporters()).toEqual(services);
     expect(collector.exports.find((e) => e.path === "/v1/traces")?.contentType).toBe(
       "application/x-protobuf",

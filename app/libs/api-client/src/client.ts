@@ -1,3 +1,4 @@
+import { backoffDelay } from "@parley/backoff";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "./gen/schema";
 
@@ -144,7 +145,7 @@ export interface SendOptions {
   idempotencyKey?: string;
   /** Sends in all, counting retries after a 503 or a lost connection (3 by default). */
   attempts?: number;
-  /** Milliseconds before the first retry; doubled each time, with jitter (500 by default). */
+  /** Milliseconds before the first retry; doubled each time up to 30 s, with full jitter (500 by default). */
   backoffMs?: number;
   /** More request headers (a test's, a proxy's). */
   headers?: Record<string, string>;
@@ -174,7 +175,7 @@ export async function sendMessage(
     } catch (error) {
       if (attempt >= attempts) throw error;
     }
-    const delay = (options.backoffMs ?? 500) * 2 ** (attempt - 1);
-    await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
+    const delay = backoffDelay(attempt - 1, { baseMs: options.backoffMs ?? 500, maxMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }

@@ -1,3 +1,4 @@
+import { backoffDelay } from "@parley/backoff";
 import { type EventSourceMessage, createParser } from "eventsource-parser";
 import type { Schemas, Session } from "./client";
 
@@ -65,7 +66,7 @@ export interface NotificationStreamOptions {
   fetch?: typeof fetch;
   onNotification(notification: Schemas["Notification"]): void;
   onState?(state: NotificationStreamState): void;
-  /** Milliseconds before the first reconnect; doubled each time up to 30 s, with jitter (1000 by default). */
+  /** Milliseconds before the first reconnect; doubled each time up to 30 s, with full jitter (1000 by default). */
   backoffMs?: number;
 }
 
@@ -110,10 +111,11 @@ export class NotificationStream {
       }
       if (this.controller.signal.aborted) break;
       this.setState("reconnecting");
-      const delay = Math.min(30_000, (this.options.backoffMs ?? 1000) * 2 ** Math.min(failures, 5));
-      await new Promise((resolve) =>
-        setTimeout(resolve, failures === 0 ? 0 : delay / 2 + Math.random() * (delay / 2)),
-      );
+      const delay =
+        failures === 0
+          ? 0
+          : backoffDelay(failures, { baseMs: this.options.backoffMs ?? 1000, maxMs: 30_000 });
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
     this.setState("closed");
   }

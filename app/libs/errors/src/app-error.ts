@@ -47,8 +47,6 @@ export class AppError extends Error {
 
 export const invalidArgument = (message: string) => new AppError("invalid_argument", message);
 export const notFound = (message: string) => new AppError("not_found", message);
-export const unauthenticated = (message = "Missing or invalid access token.") =>
-  new AppError("unauthenticated", message);
 
 const kindByGrpcCode = new Map<number, ErrorKind>(
   Object.entries(errorKinds).map(([kind, { grpc }]) => [grpc, kind as ErrorKind]),

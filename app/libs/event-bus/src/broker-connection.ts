@@ -1,3 +1,4 @@
+import { backoffDelay } from "@parley/backoff";
 import type { Logger } from "@parley/logger";
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
 
@@ -32,15 +33,14 @@ export interface BrokerOptions {
   maxDelayMs?: number;
 }
 
-const nextDelay = (delay: number, max: number) => Math.min(max, delay * 2);
-
 /**
- * A RabbitMQ connection that keeps itself up: it reconnects with exponential backoff and reopens
+ * A RabbitMQ connection that keeps itself up: it reconnects with exponential backoff (full jitter) and reopens
  * each managed channel (running its setup again) after the connection or the channel is lost.
  * Nothing here ever throws at its users: while the broker is away, `current()` is undefined.
  */
 export function createBrokerConnection(options: BrokerOptions): BrokerConnection {
   const { url, clientName, logger, minDelayMs = 200, maxDelayMs = 10_000 } = options;
+  const retryDelay = (attempt: number) => backoffDelay(attempt, { baseMs: minDelayMs, maxMs: maxDelayMs });
   const specs: ChannelSpec<Channel>[] = [];
   const open = new Map<ChannelSpec<Channel>, Channel>();
   let connection: ChannelModel | undefined;
@@ -48,11 +48,7 @@ export function createBrokerConnection(options: BrokerOptions): BrokerConnection
   let reconnectTimer: NodeJS.Timeout | undefined;
   let waiters: (() => void)[] = [];
 
-  async function openChannel(
-    model: ChannelModel,
-    spec: ChannelSpec<Channel>,
-    delay = minDelayMs,
-  ): Promise<void> {
+  async function openChannel(model: ChannelModel, spec: ChannelSpec<Channel>, attempt = 0): Promise<void> {
     if (closing || connection !== model) return;
     try {
       const channel = spec.confirm ? await model.createConfirmChannel() : await model.createChannel();
@@ -63,7 +59,7 @@ export function createBrokerConnection(options: BrokerOptions): BrokerConnection
         open.delete(spec);
         if (!closing && connection === model) {
           logger.warn({ channel: spec.name }, "broker channel closed; reopening");
-          setTimeout(() => void openChannel(model, spec, nextDelay(delay, maxDelayMs)), delay).unref();
+          setTimeout(() => void openChannel(model, spec, attempt + 1), retryDelay(attempt)).unref();
         }
       });
       await spec.setup(channel);
@@ -71,12 +67,12 @@ export function createBrokerConnection(options: BrokerOptions): BrokerConnection
     } catch (error) {
       logger.warn({ channel: spec.name, err: error }, "broker channel setup failed");
       if (!closing && connection === model) {
-        setTimeout(() => void openChannel(model, spec, nextDelay(delay, maxDelayMs)), delay).unref();
+        setTimeout(() => void openChannel(model, spec, attempt + 1), retryDelay(attempt)).unref();
       }
     }
   }
 
-  async function connect(delay: number): Promise<void> {
+  async function connect(attempt: number): Promise<void> {
     reconnectTimer = undefined;
     if (closing) return;
     try {
@@ -88,7 +84,7 @@ export function createBrokerConnection(options: BrokerOptions): BrokerConnection
         if (connection === model) connection = undefined;
         if (!closing) {
           logger.warn("broker connection lost; reconnecting");
-          reconnectTimer = setTimeout(() => void connect(minDelayMs), minDelayMs);
+          reconnectTimer = setTimeout(() => void connect(1), retryDelay(0));
         }
       });
       logger.info("connected to the broker");
@@ -96,12 +92,13 @@ export function createBrokerConnection(options: BrokerOptions): BrokerConnection
       for (const wake of waiters) wake();
       waiters = [];
     } catch (error) {
+      const delay = retryDelay(attempt);
       logger.warn({ err: error, retryInMs: delay }, "cannot reach the broker; retrying");
-      reconnectTimer = setTimeout(() => void connect(nextDelay(delay, maxDelayMs)), delay);
+      reconnectTimer = setTimeout(() => void connect(attempt + 1), delay);
     }
   }
 
-  void connect(minDelayMs);
+  void connect(0);
 
   return {
     channel<C extends Channel>(spec: ChannelSpec<C>): ManagedChannel<C> {

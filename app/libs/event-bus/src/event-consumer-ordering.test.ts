@@ -7,6 +7,7 @@ import {
   dropSchemas,
   eventually,
   openTestChannel,
+  publishRawEvent,
   queueStats,
   testAmqpUrl,
   testDatabaseUrl,
@@ -37,14 +38,7 @@ describe("event consumer ordering (real PostgreSQL and RabbitMQ)", () => {
       preview: String(index),
       sentAt: new Date(),
     }).finish();
-    admin.channel.publish(names.events, "message.sent", Buffer.from(payload), {
-      headers: {
-        "event-id": randomUUID(),
-        "event-type": "message.sent",
-        "event-version": "1",
-        "occurred-at": new Date().toISOString(),
-      },
-    });
+    publishRawEvent(admin.channel, names.events, "message.sent", payload);
   }
 
   beforeAll(async () => {

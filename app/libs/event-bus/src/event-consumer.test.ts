@@ -12,6 +12,7 @@ import {
   dropSchemas,
   eventually,
   openTestChannel,
+  publishRawEvent,
   queueStats,
   testAmqpUrl,
   testDatabaseUrl,
@@ -58,17 +59,7 @@ describe("event consumer (real PostgreSQL and RabbitMQ)", () => {
       username,
       registeredAt: new Date(),
     }).finish();
-    admin.channel.publish(names.events, "user.registered", Buffer.from(payload), {
-      persistent: true,
-      headers: {
-        "event-id": eventId,
-        "event-type": "user.registered",
-        "event-version": "1",
-        "occurred-at": new Date().toISOString(),
-        ...headers,
-      },
-    });
-    return eventId;
+    return publishRawEvent(admin.channel, names.events, "user.registered", payload, { eventId, headers });
   }
 
   beforeAll(async () => {

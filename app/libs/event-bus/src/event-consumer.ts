@@ -1,3 +1,4 @@
+import { isUuid } from "@parley/contracts";
 import type { MigrationInterface, Query, QueryRunner, ServiceDatabase } from "@parley/database";
 import { isTransientError } from "@parley/errors";
 import type { Logger } from "@parley/logger";
@@ -54,12 +55,7 @@ function decodeEvent(message: ConsumeMessage): ReceivedEvent | undefined {
   const id = headerOf(message, "event-id");
   const type = headerOf(message, "event-type");
   const occurredAt = new Date(String(headerOf(message, "occurred-at")));
-  if (
-    typeof id !== "string" ||
-    !/^[0-9a-f-]{36}$/.test(id) ||
-    !isEventType(type) ||
-    Number.isNaN(occurredAt.getTime())
-  ) {
+  if (typeof id !== "string" || !isUuid(id) || !isEventType(type) || Number.isNaN(occurredAt.getTime())) {
     return undefined;
   }
   try {

@@ -1,3 +1,4 @@
+import { backoffDelay } from "@parley/backoff";
 import { ROOT_CONTEXT, context, propagation } from "@opentelemetry/api";
 import type { ServiceDatabase } from "@parley/database";
 import type { Logger } from "@parley/logger";
@@ -67,7 +68,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   let running: Promise<void> = Promise.resolve();
   let wakeRequested = false;
   let timer: NodeJS.Timeout | undefined;
-  let failureDelayMs = pollIntervalMs;
+  let failures = 0;
   let lastCleanup = 0;
 
   /** Publishes one batch; true when it was full (more may be waiting). */
@@ -136,11 +137,11 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
           // a full batch: more rows may be waiting
         }
         await cleanup();
-        failureDelayMs = pollIntervalMs;
+        failures = 0;
       } catch (error) {
-        logger.warn({ err: error, retryInMs: failureDelayMs }, "outbox relay could not publish; will retry");
-        delay = failureDelayMs;
-        failureDelayMs = Math.min(failureDelayMs * 2, 10_000);
+        delay = backoffDelay(failures, { baseMs: pollIntervalMs, maxMs: 10_000 });
+        failures += 1;
+        logger.warn({ err: error, retryInMs: delay }, "outbox relay could not publish; will retry");
       }
     }
     schedule(wakeRequested ? 0 : delay);

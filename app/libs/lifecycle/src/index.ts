@@ -1,1 +1,7 @@
 export { runMain, type MainOptions, type Stoppable } from "./run-main";
+export {
+  serveGrpcService,
+  type GrpcServiceParts,
+  type Releasable,
+  type RunningGrpcService,
+} from "./serve-grpc-service";

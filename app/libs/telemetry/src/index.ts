@@ -1,2 +1,2 @@
-export { shutdownTelemetry, tracingEnabled } from "./sdk";
-export { contextFrom, currentTraceContext, inSpan, tracer } from "./trace-context";
+export { shutdownTelemetry } from "./sdk";
+export { currentTraceContext, inSpan } from "./trace-context";

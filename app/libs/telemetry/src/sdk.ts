@@ -4,7 +4,7 @@ import type { startSdk as StartSdk } from "./tracing-sdk";
 let sdk: NodeSDK | undefined;
 
 /** Tracing is on when an OTLP endpoint is configured and the SDK is not disabled (standard OTEL_* variables). */
-export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.OTEL_SDK_DISABLED === "true" || env.OTEL_TRACES_EXPORTER === "none") return false;
   return Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT);
 }

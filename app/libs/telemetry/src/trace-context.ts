@@ -1,17 +1,12 @@
-import { ROOT_CONTEXT, type Context, SpanKind, context, propagation, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from "@opentelemetry/api";
 
-export const tracer = trace.getTracer("parley");
+const tracer = trace.getTracer("parley");
 
 /** The W3C trace context (traceparent, tracestate) of the active span, to carry across a hop. */
 export function currentTraceContext(): Record<string, string> {
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
   return carrier;
-}
-
-/** The context a carried trace context stands for (the root context when there is none). */
-export function contextFrom(carrier: Record<string, string> | undefined): Context {
-  return carrier ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT;
 }
 
 /**
@@ -24,7 +19,7 @@ export async function inSpan<T>(
   attributes: Record<string, string | number>,
   work: () => Promise<T>,
 ): Promise<T> {
-  const parent = carrier ? contextFrom(carrier) : context.active();
+  const parent = carrier ? propagation.extract(ROOT_CONTEXT, carrier) : context.active();
   return tracer.startActiveSpan(name, { kind: SpanKind.PRODUCER, attributes }, parent, async (span) => {
     try {
       return await work();

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from "amqplib";
+import { eventually } from "./eventually";
 import { testAmqpUrl } from "./platform-under-test";
 
 /** A channel on the test broker, for observing and cleaning up. */
@@ -25,12 +27,36 @@ export async function watchExchange(
   return {
     messages,
     async waitFor(count, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length < count && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await eventually(() => messages.length >= count, timeoutMs, 20);
       return messages;
     },
   };
+}
+
+/**
+ * Publishes an event as the outbox relay would, bypassing it: the encoded payload with the
+ * envelope headers consumers read. `headers` replaces or adds some (to break the envelope on
+ * purpose). Returns the event id.
+ */
+export function publishRawEvent(
+  channel: Channel,
+  exchange: string,
+  type: string,
+  payload: Uint8Array,
+  options: { eventId?: string; headers?: Record<string, unknown> } = {},
+): string {
+  const eventId = options.eventId ?? randomUUID();
+  channel.publish(exchange, type, Buffer.from(payload), {
+    persistent: true,
+    headers: {
+      "event-id": eventId,
+      "event-type": type,
+      "event-version": "1",
+      "occurred-at": new Date().toISOString(),
+      ...options.headers,
+    },
+  });
+  return eventId;
 }
 
 /** Message and consumer counts of a queue, or undefined when it does not exist (yet). */
@@ -55,18 +81,4 @@ export async function queueStats(
 export async function deleteTopology(channel: Channel, queues: string[], exchanges: string[]): Promise<void> {
   for (const queue of queues) await channel.deleteQueue(queue);
   for (const exchange of exchanges) await channel.deleteExchange(exchange);
-}
-
-/** Polls until `check` returns true or time runs out; returns the last result. */
-export async function eventually(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-  intervalMs = 50,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }

@@ -18,7 +18,8 @@ export {
   portVariables,
 } from "./configuration-table";
 export { launchChromium } from "./browser";
-export { deleteTopology, eventually, openTestChannel, queueStats, watchExchange } from "./broker";
+export { eventually } from "./eventually";
+export { deleteTopology, openTestChannel, publishRawEvent, queueStats, watchExchange } from "./broker";
 export {
   type JsonSchema,
   type Operation,
@@ -28,6 +29,7 @@ export {
 } from "./openapi-operations";
 export { startPlatformUnderTest, testAmqpUrl, type PlatformUnderTest } from "./platform-under-test";
 export { type OtlpExport, OtlpSink, serviceNamesIn } from "./otlp-sink";
+export { type Sample, parseMetrics, total } from "./prometheus-text";
 export { readmeWalkthrough, runReadmeWalkthrough, walkthroughNotifications } from "./readme-walkthrough";
 export { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
 export { portAnswers, postgres, rabbitmq } from "./server-control";

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { connect } from "node:net";
 import { promisify } from "node:util";
+import { eventually } from "./eventually";
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,11 +22,8 @@ export function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
 }
 
 async function waitForPort(port: number, open: boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await portAnswers(port)) !== open) {
-    if (Date.now() > deadline) throw new Error(`port ${port} did not ${open ? "open" : "close"} in time`);
-    await sleep(200);
-  }
+  if (!(await eventually(async () => (await portAnswers(port)) === open, timeoutMs, 200)))
+    throw new Error(`port ${port} did not ${open ? "open" : "close"} in time`);
 }
 
 const AMQP_PORT = 5672;

@@ -1,4 +1,5 @@
 import { type StreamEvent, connectNotificationStream } from "@parley/api-client";
+import { eventually } from "./eventually";
 
 export interface SseEvent extends StreamEvent {
   /** `performance.now()` when the event was read, for latency measurements. */
@@ -43,13 +44,8 @@ export class SseClient {
     return this.events.filter((e) => e.event === "notification").map((e) => JSON.parse(e.data));
   }
 
-  async waitFor(predicate: () => boolean, timeoutMs = 15_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    return true;
+  waitFor(predicate: () => boolean, timeoutMs = 15_000): Promise<boolean> {
+    return eventually(predicate, timeoutMs, 25);
   }
 
   close(): void {

@@ -1,14 +1,13 @@
 import { deadLetterQueueOf, topologyNames } from "@parley/event-bus";
 import {
-  type PlatformUnderTest,
+  eventually,
   openTestChannel,
+  type PlatformUnderTest,
   queueStats,
   startPlatformUnderTest,
   testDatabaseUrl,
 } from "@parley/test-support";
 import { Client } from "pg";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The platform the fault scenarios run on: two gateways (streams move between them), two
@@ -92,17 +91,12 @@ export async function consumerQueues(
 export async function waitAllReady(platform: PlatformUnderTest, timeoutMs = 60_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (const replica of [...platform.processes.values()].flat()) {
-    for (;;) {
-      const ready = await fetch(`http://127.0.0.1:${replica.adminPort}/readyz`, {
-        signal: AbortSignal.timeout(3000),
-      }).then(
+    const ready = () =>
+      fetch(`http://127.0.0.1:${replica.adminPort}/readyz`, { signal: AbortSignal.timeout(3000) }).then(
         (response) => response.status === 200,
         () => false,
       );
-      if (ready) break;
-      if (Date.now() > deadline) return false;
-      await sleep(200);
-    }
+    if (!(await eventually(ready, Math.max(0, deadline - Date.now()), 200))) return false;
   }
   return true;
 }
@@ -113,11 +107,4 @@ export function crashedProcesses(platform: PlatformUnderTest): string[] {
     .flat()
     .filter((replica) => replica.child.exitCode !== null || replica.child.signalCode !== null)
     .map((replica) => replica.name);
-}
-
-/** Heap in use and resident memory of one process, read from its /metrics. */
-export async function memoryOf(adminPort: number): Promise<{ heapUsed: number; rss: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
-  return { heapUsed: value("nodejs_heap_size_used_bytes"), rss: value("process_resident_memory_bytes") };
 }

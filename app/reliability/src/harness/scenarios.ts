@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { eventCodecs, topologyNames } from "@parley/event-bus";
-import { type PlatformUnderTest, openTestChannel, postgres, rabbitmq } from "@parley/test-support";
+import {
+  eventually,
+  openTestChannel,
+  type PlatformUnderTest,
+  postgres,
+  rabbitmq,
+} from "@parley/test-support";
 import { consumerQueues, outboxBacklog } from "./platform";
 import type { Population } from "./workload";
 
@@ -27,15 +33,6 @@ export interface Scenario {
   /** Problems found by the scenario's own checks, after the platform recovered. */
   verify?(context: ScenarioContext): Promise<string[]>;
 }
-
-const until = async (check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) return false;
-    await sleep(intervalMs);
-  }
-  return true;
-};
 
 const killAll = (platform: PlatformUnderTest, name: "notification" | "messaging" | "gateway") =>
   Promise.all(platform.processes.get(name)!.map((replica) => replica.kill()));
@@ -93,7 +90,7 @@ export const messagingKilledWithUnconfirmedPublishes: Scenario = {
     // A memory alarm makes the broker stop reading from publishing connections: the relay's
     // publishes stay unconfirmed, and its outbox rows stay locked and unmarked, until the kill.
     await rabbitmq.setMemoryHighWatermark(0);
-    const blocked = await until(
+    const blocked = await eventually(
       async () =>
         (await outboxBacklog(platform)).messaging > 0 &&
         (await rabbitmq.connections()).some((c) => c.state === "blocked"),
@@ -178,7 +175,7 @@ export const poisonEvent: Scenario = {
   },
   async restore() {},
   async verify({ platform }) {
-    const arrived = await until(
+    const arrived = await eventually(
       async () => (await consumerQueues(platform)).deadLettered >= deadLettersBefore + 2,
       30_000,
       250,

@@ -1,6 +1,7 @@
-import type { PlatformUnderTest } from "@parley/test-support";
+import { type PlatformUnderTest, eventually } from "@parley/test-support";
 import { type Figures, checkInvariants, missingDeliveries } from "./invariants";
-import { consumerQueues, memoryOf, outboxBacklog, startFaultPlatform } from "./platform";
+import { type Memory, heapProblems, memoryOf } from "./memory-check";
+import { consumerQueues, outboxBacklog, startFaultPlatform } from "./platform";
 import { table } from "./report";
 import { preflight } from "./run-faults";
 import { findSecretsInLogs } from "./secrets";
@@ -18,11 +19,8 @@ export interface SoakSettings {
 export const shortSoak: SoakSettings = { rate: 20, durationMs: 15_000, warmUpMs: 4000 };
 export const fullSoak: SoakSettings = { rate: 25, durationMs: 180_000, warmUpMs: 15_000 };
 
-/** Heap growth a process may keep after the soak (beyond half its baseline again). */
-const HEAP_ALLOWANCE = 16 * MIB;
-
 interface Snapshot {
-  memory: Map<string, { heapUsed: number; rss: number }>;
+  memory: Map<string, Memory>;
   outbox: { messaging: number; auth: number };
   queued: number;
 }
@@ -39,7 +37,7 @@ export interface SoakResult {
 
 /** The platform at rest: the lowest heap and RSS seen over a few seconds (after idle GCs), backlogs. */
 async function snapshot(platform: PlatformUnderTest, sampleMs: number): Promise<Snapshot> {
-  const memory = new Map<string, { heapUsed: number; rss: number }>();
+  const memory = new Map<string, Memory>();
   const deadline = Date.now() + sampleMs;
   do {
     for (const replica of [...platform.processes.values()].flat()) {
@@ -55,10 +53,8 @@ async function snapshot(platform: PlatformUnderTest, sampleMs: number): Promise<
   return { memory, outbox: await outboxBacklog(platform), queued: (await consumerQueues(platform)).ready };
 }
 
-async function drain(population: Population, load: Load, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (missingDeliveries(population, load.records) > 0 && Date.now() < deadline) await sleep(200);
-}
+const drain = (population: Population, load: Load, timeoutMs: number) =>
+  eventually(() => missingDeliveries(population, load.records) === 0, timeoutMs, 200);
 
 /**
  * Sends at a steady, moderate rate for a while, then checks that nothing was lost or duplicated
@@ -111,15 +107,10 @@ export async function runSoak(
       violations: [],
       notes: [],
     });
-    const problems: string[] = [...figures.violations];
+    const problems: string[] = [...figures.violations, ...heapProblems(baseline.memory, after.memory)];
     const rows: (string | number)[][] = [];
     for (const [name, before] of baseline.memory) {
       const now = after.memory.get(name)!;
-      const limit = before.heapUsed * 1.5 + HEAP_ALLOWANCE;
-      if (now.heapUsed > limit)
-        problems.push(
-          `${name}: heap ${(now.heapUsed / MIB).toFixed(1)} MiB after, limit ${(limit / MIB).toFixed(1)}`,
-        );
       rows.push([
         name,
         (before.heapUsed / MIB).toFixed(1),

@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { type Account, type PlatformUnderTest, SseClient, register, sendMessage } from "@parley/test-support";
+import {
+  type Account,
+  type PlatformUnderTest,
+  SseClient,
+  directConversation,
+  eventually,
+  register,
+  sendMessage,
+} from "@parley/test-support";
 import { findSecretsInLogs } from "../harness/secrets";
 import { SecurityClient, expectProblem, startSecurityPlatform } from "./support";
 
@@ -67,13 +75,13 @@ describe("authorization: nobody reads, pages, marks or learns of what is not the
     for (let i = 0; i < 3; i += 1) await send(ada, direct, `rel-secret-body private ${i}`);
     await send(bob, bobsOwn, "rel-secret-body bob's note");
     // Cyd's notification of Ada's group message.
-    for (let i = 0; i < 100 && !cydsNotification; i += 1) {
+    await eventually(async () => {
       const list = await as(cyd, "get", "/v1/notifications");
       cydsNotification = (list.body as { notifications: Notification[] }).notifications.find(
         (n) => n.detail.messageId === groupMessage,
       )!;
-      if (!cydsNotification) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return cydsNotification !== undefined;
+    });
     expect(cydsNotification).toBeDefined();
   }, 60_000);
 
@@ -182,8 +190,17 @@ describe("authorization: nobody reads, pages, marks or learns of what is not the
     ).notifications.find((n) => n.id === cydsNotification.id);
     expect(still?.readAt).toBeNull();
 
-    await bobStream.waitFor(() => false, 500);
-    const streamed = bobStream.notifications().filter((n) => n.kind === "message_received");
+    // A marker: Bob's stream is in his notifications' order, so once a message a newcomer sends
+    // him now has arrived, a notification of the others' earlier messages would have too.
+    const eve = await register(api.client, "eve");
+    const markerConversation = await directConversation(eve, bob);
+    const marker = await send(eve, markerConversation, "rel-secret-body marker for bob");
+    expect(
+      await bobStream.waitFor(() => bobStream.notifications().some((n) => n.detail.messageId === marker)),
+    ).toBe(true);
+    const streamed = bobStream
+      .notifications()
+      .filter((n) => n.kind === "message_received" && n.detail.messageId !== marker);
     expect(streamed.map((n) => n.detail.conversationId).filter((id) => id !== bobsOwn)).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import {
   type Account,
   type PlatformUnderTest,
   directConversation,
+  eventually,
   operationsOf,
   register,
   sendMessage,
@@ -49,12 +50,16 @@ describe("fuzzing every route from the OpenAPI schemas (real processes)", () => 
     });
     const message = await sendMessage(friend, direct, "hello fuzzer");
     ids.push(fuzzer.id, friend.id, direct, (group.body as { id: string }).id, message.id!);
-    for (let i = 0; i < 50 && ids.length < 6; i += 1) {
-      const list = await api.request("get", "/v1/notifications", { token: fuzzer.token });
-      const first = (list.body as { notifications: { id: string }[] }).notifications[0];
-      if (first) ids.push(first.id);
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(
+      async () => {
+        const list = await api.request("get", "/v1/notifications", { token: fuzzer.token });
+        const first = (list.body as { notifications: { id: string }[] }).notifications[0];
+        if (first) ids.push(first.id);
+        return first !== undefined;
+      },
+      5000,
+      100,
+    );
   }, 60_000);
 
   afterAll(() => platform.teardown());

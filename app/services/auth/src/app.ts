@@ -1,10 +1,9 @@
 import { createAccessTokenVerifier } from "@parley/access-token";
-import { createAdminServer } from "@parley/admin-http";
 import { authV1 } from "@parley/contracts";
 import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { brokerConnected, createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
-import { bearerAuthentication, createGrpcServer, service } from "@parley/grpc";
-import type { Stoppable } from "@parley/lifecycle";
+import { bearerAuthentication, service } from "@parley/grpc";
+import { type RunningGrpcService, serveGrpcService } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 import type { AuthConfig } from "./config";
 import { createAuthStore } from "./data-access/auth-store";
@@ -15,10 +14,7 @@ import { loadSigningKeys } from "./domain/signing-keys";
 import { createTokenIssuer } from "./domain/token-issuer";
 import { authHandlers, publicAuthMethods } from "./entry-points/grpc/auth-handlers";
 
-export interface RunningAuth extends Stoppable {
-  grpcPort: number;
-  adminPort: number;
-}
+export type RunningAuth = RunningGrpcService;
 
 const schema = { migrations: authMigrations, applicationName: "parley-auth" };
 
@@ -51,35 +47,19 @@ export async function startAuth(config: AuthConfig, logger: Logger): Promise<Run
     loginAttemptsPer15Min: config.AUTH_LOGIN_ATTEMPTS_PER_15_MIN,
   };
 
-  const grpc = createGrpcServer(
-    [
+  return serveGrpcService({
+    services: [
       service(authV1.AuthServiceService, authHandlers(deps, keys), {
         authenticate: bearerAuthentication(deps.verifier),
         public: publicAuthMethods,
       }),
     ],
-    logger,
-  );
-  const admin = createAdminServer({
     checks: [
       { name: "database", check: () => db.ping() },
       { name: "broker", check: async () => brokerConnected(broker), critical: false },
     ],
+    ports: { grpc: config.GRPC_PORT, admin: config.ADMIN_PORT },
+    release: [relay, broker, db],
     logger,
   });
-  const grpcPort = await grpc.start(config.GRPC_PORT);
-  const adminPort = await admin.start(config.ADMIN_PORT);
-
-  return {
-    grpcPort,
-    adminPort,
-    async stop() {
-      admin.markDraining();
-      await grpc.stop();
-      await relay.stop();
-      await broker.close();
-      await db.close();
-      await admin.stop();
-    },
-  };
 }

@@ -1,60 +1,45 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { loadConfig } from "@parley/config";
-import { authV1 } from "@parley/contracts";
-import { bearerMetadata, callUnary, createClient } from "@parley/grpc";
+import { type authV1, eventsV1 } from "@parley/contracts";
+import { bearerMetadata, callUnary } from "@parley/grpc";
 import { createLogger } from "@parley/logger";
-import { eventsV1 } from "@parley/contracts";
 import { topologyNames } from "@parley/event-bus";
 import {
   deleteTopology,
   dropSchemas,
   eventually,
   openTestChannel,
-  testAmqpUrl,
-  testDatabaseUrl,
   uniqueName,
   watchExchange,
-  writeSigningKey,
 } from "@parley/test-support";
 import jwt from "jsonwebtoken";
-import { type RunningAuth, startAuth } from "./app";
-import { authConfigShape } from "./config";
+import { type AuthUnderTest, startAuthUnderTest } from "./test-support/auth-under-test";
 
 const logger = createLogger({ service: "auth-test", level: "silent" });
 
 describe("auth service over gRPC (real PostgreSQL)", () => {
   const schema = uniqueName("auth_test");
-  const names = topologyNames(uniqueName("authtest"));
+  const namespace = uniqueName("authtest");
+  const names = topologyNames(namespace);
   let observer: Awaited<ReturnType<typeof openTestChannel>>;
   let events: Awaited<ReturnType<typeof watchExchange>>;
-  let keysDir: string;
-  let auth: RunningAuth;
+  let auth: AuthUnderTest;
   let client: authV1.AuthServiceClient;
   const name = (prefix: string) => `${prefix}${Math.random().toString(36).slice(2, 10)}`;
 
   beforeAll(async () => {
-    keysDir = await writeSigningKey("2026-11");
-    const config = loadConfig(authConfigShape, {
-      DATABASE_URL: testDatabaseUrl,
-      DATABASE_SCHEMA: schema,
-      DATABASE_POOL_SIZE: "4",
-      AUTH_SIGNING_KEYS_DIR: keysDir,
-      AUTH_PASSWORD_HASH_MEMORY_KIB: "8192",
-      AUTH_LOGIN_ATTEMPTS_PER_15_MIN: "3",
-      GRPC_PORT: "0",
-      ADMIN_PORT: "0",
-      AMQP_URL: testAmqpUrl,
-      AMQP_NAMESPACE: names.events.replace(/\.events$/, ""),
-    });
     observer = await openTestChannel();
     events = await watchExchange(observer.channel, names.events, ["user.*"]);
-    auth = await startAuth(config, logger);
-    client = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`);
+    auth = await startAuthUnderTest({
+      schema,
+      namespace,
+      logger,
+      kid: "2026-11",
+      env: { AUTH_LOGIN_ATTEMPTS_PER_15_MIN: "3" },
+    });
+    client = auth.client;
   });
 
   afterAll(async () => {
-    client.close();
     await auth.stop();
     await deleteTopology(observer.channel, [], [names.events]);
     await observer.connection.close();
@@ -188,11 +173,11 @@ describe("auth service over gRPC (real PostgreSQL)", () => {
 
   it("when a token is expired, tampered with or unsigned (alg none), then it is refused", async () => {
     const { user, tokens } = await register(name("forge"));
-    const key = await readFile(join(keysDir, "2026-11.pem"));
+    const key = await readFile(auth.signingKey.path);
     const claims = jwt.decode(tokens!.accessToken) as jwt.JwtPayload;
     const expired = jwt.sign({ sid: claims.sid }, key, {
       algorithm: "ES256",
-      keyid: "2026-11",
+      keyid: auth.signingKey.kid,
       subject: user!.id,
       issuer: "parley-auth",
       audience: "parley",
@@ -279,7 +264,15 @@ describe("auth service over gRPC (real PostgreSQL)", () => {
     const username = name("dup");
     await register(username);
     await expect(register(username)).rejects.toMatchObject({ kind: "already_exists" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The relay publishes in commit order, so once a later registration's event is here, any
+    // event of the failed one would be too.
+    const marker = name("marker");
+    await register(marker);
+    const registeredNames = () =>
+      events.messages
+        .filter((m) => m.fields.routingKey === "user.registered")
+        .map((m) => eventsV1.UserRegistered.decode(m.content).username);
+    expect(await eventually(() => registeredNames().includes(marker))).toBe(true);
     const registrations = events.messages.filter(
       (m) =>
         m.fields.routingKey === "user.registered" &&

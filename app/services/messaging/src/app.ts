@@ -1,9 +1,8 @@
-import { createAdminServer } from "@parley/admin-http";
 import { messagingV1 } from "@parley/contracts";
 import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
-import { bearerAuthentication, createGrpcServer, service } from "@parley/grpc";
-import type { Stoppable } from "@parley/lifecycle";
+import { bearerAuthentication, service } from "@parley/grpc";
+import { type RunningGrpcService, serveGrpcService } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 import type { MessagingConfig } from "./config";
 import { createMessagingStore } from "./data-access/messaging-store";
@@ -12,10 +11,7 @@ import type { MessagingDependencies } from "./domain/dependencies";
 import { messagingHandlers } from "./entry-points/grpc/messaging-handlers";
 import { connectAuthService } from "./upstream/auth-service";
 
-export interface RunningMessaging extends Stoppable {
-  grpcPort: number;
-  adminPort: number;
-}
+export type RunningMessaging = RunningGrpcService;
 
 const schema = { migrations: messagingMigrations, applicationName: "parley-messaging" };
 
@@ -43,34 +39,17 @@ export async function startMessaging(config: MessagingConfig, logger: Logger): P
     store: createMessagingStore(db, relay.transaction),
     users: auth.users,
   };
-  const grpc = createGrpcServer(
-    [
+  return serveGrpcService({
+    services: [
       service(messagingV1.MessagingServiceService, messagingHandlers(deps), {
         authenticate: bearerAuthentication(auth.verifier),
       }),
     ],
-    logger,
-  );
-  // The database only: while the broker is away sends still succeed (the outbox holds the
-  // events), so a broker outage must not take replicas out of rotation.
-  const admin = createAdminServer({
+    // The database only: while the broker is away sends still succeed (the outbox holds the
+    // events), so a broker outage must not take replicas out of rotation.
     checks: [{ name: "database", check: () => db.ping() }],
+    ports: { grpc: config.GRPC_PORT, admin: config.ADMIN_PORT },
+    release: [auth, relay, broker, db],
     logger,
   });
-  const grpcPort = await grpc.start(config.GRPC_PORT);
-  const adminPort = await admin.start(config.ADMIN_PORT);
-
-  return {
-    grpcPort,
-    adminPort,
-    async stop() {
-      admin.markDraining();
-      await grpc.stop();
-      auth.close();
-      await relay.stop();
-      await broker.close();
-      await db.close();
-      await admin.stop();
-    },
-  };
 }

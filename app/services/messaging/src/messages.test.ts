@@ -9,8 +9,6 @@ import {
   startMessagingUnderTest,
 } from "./test-support/messaging-under-test";
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe("messaging service: sending and listing messages", () => {
   let m: MessagingUnderTest;
   let ada: TestUser;
@@ -45,10 +43,15 @@ describe("messaging service: sending and listing messages", () => {
     events.messages
       .map((message) => ({ message, payload: eventsV1.MessageSent.decode(message.content) }))
       .filter(({ payload }) => payload.conversationId === conversationId);
-  /** The conversation's events once `count` arrived, and a moment later, so that extra ones would show. */
+  /**
+   * The conversation's events once `count` arrived and then a marker sent after them: the relay
+   * publishes in commit order, so any extra event of the conversation would be here by then.
+   */
   const settledEventsOf = async (conversationId: string, count: number) => {
     await eventually(() => eventsOf(conversationId).length >= count, 5000);
-    await pause(400);
+    const markers = await group(bob);
+    await send(ada, markers, "marker");
+    expect(await eventually(() => eventsOf(markers).length === 1, 5000)).toBe(true);
     return eventsOf(conversationId);
   };
   const seqs = async (conversationId: string) =>

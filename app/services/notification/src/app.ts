@@ -1,14 +1,8 @@
-import { createAdminServer } from "@parley/admin-http";
 import { notificationV1 } from "@parley/contracts";
 import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
-import {
-  brokerConnected,
-  createBrokerConnection,
-  startEventConsumer,
-  topologyNames,
-} from "@parley/event-bus";
-import { bearerAuthentication, createGrpcServer, service } from "@parley/grpc";
-import type { Stoppable } from "@parley/lifecycle";
+import { brokerConnected, createBrokerConnection, topologyNames } from "@parley/event-bus";
+import { bearerAuthentication, service } from "@parley/grpc";
+import { type RunningGrpcService, serveGrpcService } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 import { createAuthClient, createMessagingClient, verifierFromAuth } from "@parley/service-clients";
 import type { NotificationConfig } from "./config";
@@ -16,14 +10,11 @@ import { createLiveHub } from "./broker/live-hub";
 import { notificationMigrations } from "./data-access/migrations";
 import { createNotificationStore } from "./data-access/notification-store";
 import type { NotificationDependencies } from "./domain/dependencies";
-import { recordNotifications } from "./domain/record-notifications";
+import { consumeEvents } from "./entry-points/amqp/event-handlers";
 import { notificationHandlers } from "./entry-points/grpc/notification-handlers";
 import { sharedConversationsVia } from "./upstream/messaging-service";
 
-export interface RunningNotification extends Stoppable {
-  grpcPort: number;
-  adminPort: number;
-}
+export type RunningNotification = RunningGrpcService;
 
 const schema = { migrations: notificationMigrations, applicationName: "parley-notification" };
 
@@ -52,56 +43,22 @@ export async function startNotification(
     heartbeatSeconds: config.STREAM_HEARTBEAT_SECONDS,
   };
 
-  const consumer = startEventConsumer({
-    broker,
-    db,
-    names,
-    consumer: "notification",
-    eventTypes: ["message.sent", "user.registered", "user.logged_in"],
-    prefetch: config.CONSUMER_PREFETCH,
-    maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
-    logger,
-    // A conversation's messages are notified in the order they were sent.
-    orderingKey: (event) =>
-      event.type === "message.sent" ? event.payload.conversationId : event.payload.userId,
-    handle: (event, query) => recordNotifications(store, event, query),
-    afterCommit: (_event, created) => {
-      for (const record of created) hub.publish(record);
-    },
-  });
+  const consumer = consumeEvents({ broker, db, names, config, store, hub, logger });
 
-  const grpc = createGrpcServer(
-    [
+  return serveGrpcService({
+    services: [
       service(notificationV1.NotificationServiceService, notificationHandlers(deps), {
         authenticate: bearerAuthentication(
           verifierFromAuth(auth, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, timeoutMs }),
         ),
       }),
     ],
-    logger,
-  );
-  const admin = createAdminServer({
     checks: [
       { name: "database", check: () => db.ping() },
       { name: "broker", check: async () => brokerConnected(broker), critical: false },
     ],
+    ports: { grpc: config.GRPC_PORT, admin: config.ADMIN_PORT },
+    release: [consumer, broker, auth, messaging, db],
     logger,
   });
-  const grpcPort = await grpc.start(config.GRPC_PORT);
-  const adminPort = await admin.start(config.ADMIN_PORT);
-
-  return {
-    grpcPort,
-    adminPort,
-    async stop() {
-      admin.markDraining();
-      await consumer.stop();
-      await grpc.stop();
-      await broker.close();
-      auth.close();
-      messaging.close();
-      await db.close();
-      await admin.stop();
-    },
-  };
 }

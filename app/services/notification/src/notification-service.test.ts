@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "@parley/config";
-import { authV1, eventsV1, notificationV1 } from "@parley/contracts";
+import { eventsV1, notificationV1 } from "@parley/contracts";
 import { deadLetterQueueOf, retryQueueOf, topologyNames } from "@parley/event-bus";
 import { bearerMetadata, callUnary, createClient, openStream } from "@parley/grpc";
 import { createLogger } from "@parley/logger";
@@ -9,14 +9,13 @@ import {
   dropSchemas,
   eventually,
   openTestChannel,
+  publishRawEvent,
   queueStats,
   testAmqpUrl,
   testDatabaseUrl,
   uniqueName,
-  writeSigningKey,
 } from "@parley/test-support";
-import { type RunningAuth, startAuth } from "../../auth/src/app";
-import { authConfigShape } from "../../auth/src/config";
+import { type AuthUnderTest, startAuthUnderTest } from "../../auth/src/test-support/auth-under-test";
 import { type RunningNotification, startNotification } from "./app";
 import { notificationConfigShape } from "./config";
 
@@ -28,19 +27,12 @@ describe("notification service (real PostgreSQL, RabbitMQ and auth)", () => {
   const namespace = uniqueName("ntest");
   const names = topologyNames(namespace);
   const queue = names.consumerQueue("notification");
-  let auth: RunningAuth;
+  let auth: AuthUnderTest;
   let service: RunningNotification;
-  let authClient: authV1.AuthServiceClient;
   let client: notificationV1.NotificationServiceClient;
   let admin: Awaited<ReturnType<typeof openTestChannel>>;
 
-  async function newUser() {
-    const { user, tokens } = await callUnary(authClient, "register", {
-      username: `u${randomUUID().slice(0, 8)}`,
-      password: "correct horse battery",
-    });
-    return { id: user!.id, token: tokens!.accessToken };
-  }
+  const newUser = () => auth.register("u");
 
   function publishMessageSent(
     recipientIds: string[],
@@ -55,16 +47,7 @@ describe("notification service (real PostgreSQL, RabbitMQ and auth)", () => {
       preview: "hi",
       sentAt: new Date(),
     }).finish();
-    admin.channel.publish(names.events, "message.sent", Buffer.from(payload), {
-      persistent: true,
-      headers: {
-        "event-id": eventId,
-        "event-type": "message.sent",
-        "event-version": "1",
-        "occurred-at": new Date().toISOString(),
-      },
-    });
-    return eventId;
+    return publishRawEvent(admin.channel, names.events, "message.sent", payload, { eventId });
   }
 
   const list = async (token: string) =>
@@ -78,7 +61,7 @@ describe("notification service (real PostgreSQL, RabbitMQ and auth)", () => {
     (await list(token)).notifications.filter((n) => n.detail?.$case === "messageReceived");
 
   beforeAll(async () => {
-    const keysDir = await writeSigningKey("k1");
+    auth = await startAuthUnderTest({ schema: authSchema, namespace, logger });
     const common = {
       DATABASE_URL: testDatabaseUrl,
       AMQP_URL: testAmqpUrl,
@@ -86,15 +69,6 @@ describe("notification service (real PostgreSQL, RabbitMQ and auth)", () => {
       GRPC_PORT: "0",
       ADMIN_PORT: "0",
     };
-    auth = await startAuth(
-      loadConfig(authConfigShape, {
-        ...common,
-        DATABASE_SCHEMA: authSchema,
-        AUTH_SIGNING_KEYS_DIR: keysDir,
-        AUTH_PASSWORD_HASH_MEMORY_KIB: "8192",
-      }),
-      logger,
-    );
     service = await startNotification(
       loadConfig(notificationConfigShape, {
         ...common,
@@ -106,7 +80,6 @@ describe("notification service (real PostgreSQL, RabbitMQ and auth)", () => {
       }),
       logger,
     );
-    authClient = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`);
     client = createClient(notificationV1.NotificationServiceClient, `127.0.0.1:${service.grpcPort}`);
     admin = await openTestChannel();
     expect(
@@ -116,7 +89,6 @@ describe("notification service (real PostgreSQL, RabbitMQ and auth)", () => {
 
   afterAll(async () => {
     client.close();
-    authClient.close();
     await service.stop();
     await auth.stop();
     await deleteTopology(

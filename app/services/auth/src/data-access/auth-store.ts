@@ -1,25 +1,7 @@
 import type { Query, ServiceDatabase } from "@parley/database";
 import { AppError } from "@parley/errors";
 import type { Enqueue, EventPayload, EventType, OutboxTransactions } from "@parley/event-bus";
-
-export interface UserRecord {
-  id: string;
-  username: string;
-  createdAt: Date;
-}
-
-export interface StoredCredentials extends UserRecord {
-  passwordHash: string;
-}
-
-export interface RefreshTokenRecord {
-  sessionId: string;
-  userId: string;
-  expiresAt: Date;
-  usedAt: Date | null;
-  sessionRevokedAt: Date | null;
-  sessionExpiresAt: Date;
-}
+import type { RefreshTokenRecord, StoredCredentials, UserRecord } from "./records";
 
 /** Reads and writes inside one transaction. */
 export interface AuthTransaction {

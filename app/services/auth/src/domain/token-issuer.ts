@@ -23,7 +23,6 @@ export interface TokenIssuer {
   issue(userId: string, sessionId: string): IssuedTokens;
   /** How a presented refresh token is looked up: only its SHA-256 is stored. */
   hashRefreshToken(refreshToken: string): Buffer;
-  refreshTokenExpiry(): Date;
 }
 
 export function createTokenIssuer(keys: SigningKeys, settings: TokenSettings): TokenIssuer {
@@ -31,7 +30,6 @@ export function createTokenIssuer(keys: SigningKeys, settings: TokenSettings): T
   const refreshTokenExpiry = () => new Date(Date.now() + settings.refreshTokenTtlSeconds * 1000);
   return {
     hashRefreshToken,
-    refreshTokenExpiry,
     issue(userId, sessionId) {
       const accessToken = jwt.sign({ sid: sessionId }, keys.active.privateKey, {
         algorithm: ACCESS_TOKEN_ALGORITHM,

@@ -5,7 +5,7 @@ import type { MessagingDependencies } from "./dependencies";
 import { requireId } from "./rules";
 
 /** The one key of a pair, whichever side asks: both ids, sorted. */
-export const directKeyOf = (a: string, b: string) => [a, b].sort().join(":");
+const directKeyOf = (a: string, b: string) => [a, b].sort().join(":");
 
 /**
  * The direct conversation of the caller and another user, created on first use. Both sides may

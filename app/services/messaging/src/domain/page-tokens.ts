@@ -1,4 +1,4 @@
-import { limits } from "@parley/contracts";
+import { isUuid, limits } from "@parley/contracts";
 import { invalidArgument } from "@parley/errors";
 import type { ActivityPosition } from "../data-access/messaging-store";
 
@@ -8,8 +8,7 @@ import type { ActivityPosition } from "../data-access/messaging-store";
  */
 
 const MESSAGE_CURSOR = /^m:([1-9][0-9]{0,17})$/;
-const CONVERSATION_TOKEN =
-  /^c:(-?[0-9]{1,19}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const CONVERSATION_TOKEN = /^c:(-?[0-9]{1,19}):([0-9a-f-]{36})$/;
 
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 
@@ -38,6 +37,6 @@ export const conversationPageToken = (position: ActivityPosition) =>
 export function conversationPagePosition(pageToken: string): ActivityPosition | undefined {
   if (pageToken === "") return undefined;
   const match = decode(pageToken, CONVERSATION_TOKEN);
-  if (!match) throw invalidArgument("page_token is not a token from a previous page.");
+  if (!match || !isUuid(match[2]!)) throw invalidArgument("page_token is not a token from a previous page.");
   return { activityUs: match[1]!, id: match[2]! };
 }

@@ -2,10 +2,10 @@ import { createSign } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadConfig } from "@parley/config";
-import { authV1, messagingV1 } from "@parley/contracts";
+import { messagingV1 } from "@parley/contracts";
 import { openDatabase } from "@parley/database";
 import { topologyNames } from "@parley/event-bus";
-import { type CallSettings, bearerMetadata, callUnary, createClient } from "@parley/grpc";
+import { type CallSettings, bearerMetadata, createClient } from "@parley/grpc";
 import { createLogger } from "@parley/logger";
 import {
   deleteTopology,
@@ -18,8 +18,7 @@ import {
   writeSigningKey,
 } from "@parley/test-support";
 // Tests only: the real auth service runs in-process next to ours.
-import { startAuth } from "../../../auth/src/app";
-import { authConfigShape } from "../../../auth/src/config";
+import { startAuthUnderTest } from "../../../auth/src/test-support/auth-under-test";
 import { type RunningMessaging, startMessaging } from "../app";
 import { messagingConfigShape } from "../config";
 
@@ -34,7 +33,6 @@ const logger = createLogger({
   service: "messaging-test",
   level: process.env.PARLEY_TEST_LOGS ? "info" : "silent",
 });
-const KID = "test-1";
 
 /**
  * The real auth service and ours, in-process on port 0, on the real PostgreSQL and RabbitMQ, in
@@ -45,22 +43,7 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
   const messagingSchema = uniqueName("msg_test");
   const namespace = uniqueName("msgtest");
   const names = topologyNames(namespace);
-  const keysDir = await writeSigningKey(KID);
-
-  const auth = await startAuth(
-    loadConfig(authConfigShape, {
-      DATABASE_URL: testDatabaseUrl,
-      DATABASE_SCHEMA: authSchema,
-      DATABASE_POOL_SIZE: "4",
-      AUTH_SIGNING_KEYS_DIR: keysDir,
-      AUTH_PASSWORD_HASH_MEMORY_KIB: "8192",
-      AMQP_URL: testAmqpUrl,
-      AMQP_NAMESPACE: namespace,
-      GRPC_PORT: "0",
-      ADMIN_PORT: "0",
-    }),
-    logger,
-  );
+  const auth = await startAuthUnderTest({ schema: authSchema, namespace, logger });
   const messagingEnv = {
     DATABASE_URL: testDatabaseUrl,
     DATABASE_SCHEMA: messagingSchema,
@@ -83,7 +66,6 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
   };
   const messaging = await startInstance();
 
-  const authClient = createClient(authV1.AuthServiceClient, `127.0.0.1:${auth.grpcPort}`);
   const client = createClient(messagingV1.MessagingServiceClient, `127.0.0.1:${messaging.grpcPort}`);
   const observer = await openTestChannel();
   // For looking behind the API (sequence numbers) and for breaking things on purpose.
@@ -96,14 +78,7 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
     logger,
   });
 
-  async function register(prefix = "user"): Promise<TestUser> {
-    const username = `${prefix}${Math.random().toString(36).slice(2, 10)}`.toLowerCase();
-    const { user, tokens } = await callUnary(authClient, "register", {
-      username,
-      password: "correct horse battery",
-    });
-    return { id: user!.id, username, token: tokens!.accessToken };
-  }
+  const register = (prefix?: string): Promise<TestUser> => auth.register(prefix);
 
   return {
     client,
@@ -129,10 +104,11 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
     watchMessageSent: () => watchExchange(observer.channel, names.events, ["message.sent"]),
     /** An access token for `user` with valid claims, signed by a key auth never had. */
     async forgeToken(user: TestUser): Promise<string> {
-      const otherKey = await readFile(join(await writeSigningKey(KID), `${KID}.pem`));
+      const { kid } = auth.signingKey;
+      const otherKey = await readFile(join(await writeSigningKey(kid), `${kid}.pem`));
       const real = JSON.parse(Buffer.from(user.token.split(".")[1]!, "base64url").toString());
       const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-      const unsigned = `${part({ alg: "ES256", typ: "JWT", kid: KID })}.${part(real)}`;
+      const unsigned = `${part({ alg: "ES256", typ: "JWT", kid })}.${part(real)}`;
       const signature = createSign("sha256")
         .update(unsigned)
         .sign({ key: otherKey, dsaEncoding: "ieee-p1363" })
@@ -141,7 +117,6 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
     },
     async stop() {
       client.close();
-      authClient.close();
       for (const instance of instances) await instance.stop();
       await auth.stop();
       await db.close();
@@ -153,10 +128,3 @@ export async function startMessagingUnderTest(overrides: { messagingEnv?: Record
 }
 
 export type MessagingUnderTest = Awaited<ReturnType<typeof startMessagingUnderTest>>;
-
-/** The rejection of a call, for asserting its kind and message. */
-export const failureOf = (call: Promise<unknown>) =>
-  call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );

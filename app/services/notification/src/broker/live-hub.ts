@@ -1,7 +1,7 @@
 import type { BrokerConnection, TopologyNames } from "@parley/event-bus";
 import type { Logger } from "@parley/logger";
 import type { Channel } from "amqplib";
-import type { NotificationRecord } from "../domain/notification";
+import type { NotificationRecord } from "../data-access/records";
 
 type Listener = (notification: NotificationRecord) => void;
 

@@ -1,5 +1,5 @@
 import type { Query, ServiceDatabase } from "@parley/database";
-import type { NewNotification, NotificationDetail, NotificationRecord } from "../domain/notification";
+import type { NewNotification, NotificationDetail, NotificationRecord, PresenceRecord } from "./records";
 
 interface NotificationRow {
   id: string;
@@ -25,12 +25,6 @@ const toRecord = (row: NotificationRow): NotificationRecord => ({
   readAt: row.read_at,
   traceContext: row.trace_context,
 });
-
-export interface PresenceRecord {
-  userId: string;
-  online: boolean;
-  lastSeenAt: Date | null;
-}
 
 export interface NotificationStore {
   /**

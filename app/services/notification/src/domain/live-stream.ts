@@ -5,7 +5,7 @@ import type { Logger } from "@parley/logger";
 import { notificationMetrics, traceExemplar } from "@parley/metrics";
 import { inSpan } from "@parley/telemetry";
 import type { NotificationDependencies } from "./dependencies";
-import type { NotificationRecord } from "./notification";
+import type { NotificationRecord } from "../data-access/records";
 
 const CATCH_UP_BATCH = 500;
 

@@ -2,7 +2,8 @@ import type { Query } from "@parley/database";
 import type { ReceivedEvent } from "@parley/event-bus";
 import { currentTraceContext } from "@parley/telemetry";
 import type { NotificationStore } from "../data-access/notification-store";
-import { type NotificationRecord, notificationsFor } from "./notification";
+import type { NotificationRecord } from "../data-access/records";
+import { notificationsFor } from "./notifications-for";
 
 /** Consumer step: stores the event's notifications in the consumer's transaction. */
 export function recordNotifications(

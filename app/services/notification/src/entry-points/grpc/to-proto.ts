@@ -1,5 +1,5 @@
 import { notificationV1 } from "@parley/contracts";
-import type { NotificationRecord } from "../../domain/notification";
+import type { NotificationRecord } from "../../data-access/records";
 
 const { NotificationKind } = notificationV1;
 

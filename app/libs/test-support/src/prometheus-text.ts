@@ -1,4 +1,4 @@
-/** One sample of an OpenMetrics exposition, with its exemplar's labels if it has one. */
+/** One sample of a Prometheus or OpenMetrics text page, with its exemplar's labels if it has one. */
 export interface Sample {
   name: string;
   labels: Record<string, string>;
@@ -6,9 +6,22 @@ export interface Sample {
   exemplar?: Record<string, string>;
 }
 
+const NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
+// A label value may hold any character, escaped quotes, backslashes and newlines included, and so
+// `}` and `,`: label sets are matched pair by pair, never by searching for the closing brace.
+const PAIR = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\]|\\\\.)*"`;
+const LABELS = `\\{(?:${PAIR}(?:,${PAIR})*,?)?\\}`;
+const SAMPLE = new RegExp(`^(${NAME})(${LABELS})? (\\S+)(?: \\S+)?(?: # (${LABELS}) \\S+.*)?$`);
+
+const unescape = (value: string) =>
+  value.replace(/\\(.)/g, (_, char: string) => (char === "n" ? "\n" : char));
+
 const labelsOf = (text: string | undefined): Record<string, string> =>
   Object.fromEntries(
-    [...(text ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]),
+    [...(text ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [
+      m[1]!,
+      unescape(m[2]!),
+    ]),
   );
 
 /** Parses the samples and metric families (name → type) of an OpenMetrics or Prometheus text page. */
@@ -26,9 +39,7 @@ export function parseMetrics(text: string): { samples: Sample[]; families: Map<s
       continue;
     }
     if (!line || line.startsWith("#")) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)(?: \S+)?(?: # (\{[^}]*\}) \S+.*)?$/.exec(
-      line,
-    );
+    const match = SAMPLE.exec(line);
     if (!match) continue;
     samples.push({
       name: match[1]!,
@@ -40,9 +51,13 @@ export function parseMetrics(text: string): { samples: Sample[]; families: Map<s
   return { samples, families };
 }
 
-/** The sum of the samples of `name` whose labels include `labels`. */
+/**
+ * The sum of the samples of `name` whose labels include `labels`; NaN when there is none, so that
+ * a missing series never reads as zero.
+ */
 export function total(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((sum, s) => sum + s.value, 0);
+  const matching = samples.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
+  return matching.length ? matching.reduce((sum, s) => sum + s.value, 0) : NaN;
 }

@@ -1,5 +1,5 @@
 import type { ReceivedEvent } from "@parley/event-bus";
-import { notificationsFor } from "./notification";
+import { notificationsFor } from "./notifications-for";
 
 const base = { id: "6f1c2b5e-0000-4000-8000-000000000001", occurredAt: new Date(), attempt: 1 };
 

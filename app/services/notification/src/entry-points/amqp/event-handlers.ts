@@ -1,0 +1,40 @@
+import type { ServiceDatabase } from "@parley/database";
+import { type BrokerConnection, type TopologyNames, startEventConsumer } from "@parley/event-bus";
+import type { Logger } from "@parley/logger";
+import type { LiveHub } from "../../broker/live-hub";
+import type { NotificationConfig } from "../../config";
+import type { NotificationStore } from "../../data-access/notification-store";
+import { recordNotifications } from "../../domain/record-notifications";
+
+/**
+ * Notification's intake from the broker: each event becomes the notifications it calls for, in one
+ * transaction with its deduplication, and each one goes live after the commit.
+ */
+export function consumeEvents(parts: {
+  broker: BrokerConnection;
+  db: ServiceDatabase;
+  names: TopologyNames;
+  config: Pick<NotificationConfig, "CONSUMER_PREFETCH" | "CONSUMER_MAX_ATTEMPTS">;
+  store: NotificationStore;
+  hub: LiveHub;
+  logger: Logger;
+}) {
+  const { store, hub, config } = parts;
+  return startEventConsumer({
+    broker: parts.broker,
+    db: parts.db,
+    names: parts.names,
+    consumer: "notification",
+    eventTypes: ["message.sent", "user.registered", "user.logged_in"],
+    prefetch: config.CONSUMER_PREFETCH,
+    maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+    logger: parts.logger,
+    // A conversation's messages are notified in the order they were sent.
+    orderingKey: (event) =>
+      event.type === "message.sent" ? event.payload.conversationId : event.payload.userId,
+    handle: (event, query) => recordNotifications(store, event, query),
+    afterCommit: (_event, created) => {
+      for (const record of created) hub.publish(record);
+    },
+  });
+}
