@@ -1,4 +1,12 @@
 export { ensureDatabase, ensureDevSigningKey, reachable } from "./local-servers";
+export {
+  dataServices,
+  removeCredentials,
+  rolePrefixOf,
+  type DataService,
+  type PlatformCredentials,
+  type ServiceCredentials,
+} from "./credentials";
 export { freePort } from "./free-port";
 export { type LoneGateway, servedOpenApiDocument, startLoneGateway } from "./lone-gateway";
 export {

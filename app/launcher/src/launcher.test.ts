@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { eventually, testDatabaseUrl, uniqueName } from "@parley/test-support";
-import { Client } from "pg";
+import { dropLauncherDatabase, eventually, testDatabaseUrl, uniqueName } from "@parley/test-support";
 import { repositoryRoot } from "./platform";
 
 const launcher = join(repositoryRoot, "app", "launcher", "dist", "main.js");
@@ -24,19 +23,10 @@ async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise
   return find()!;
 }
 
-async function dropDatabase(name: string) {
-  const url = new URL(testDatabaseUrl);
-  url.pathname = "/postgres";
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
-}
-
 describe("npm start's launcher (real processes)", () => {
   const database = uniqueName("parley_launch");
 
-  afterAll(() => dropDatabase(database));
+  afterAll(() => dropLauncherDatabase(database));
 
   it("when started, then it creates the database, prints a URL that works, and Ctrl-C stops everything", async () => {
     const url = new URL(testDatabaseUrl);

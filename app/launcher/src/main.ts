@@ -5,6 +5,7 @@ import { repositoryRoot, startPlatform } from "./platform";
 
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/parley";
 const amqpUrl = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+const managementUrl = process.env.RABBITMQ_MANAGEMENT_URL ?? `http://${new URL(amqpUrl).hostname}:15672`;
 const gatewayPort = Number(process.env.HTTP_PORT ?? 8080);
 
 const howToStart = {
@@ -14,6 +15,10 @@ const howToStart = {
   RabbitMQ:
     "Start it (Debian: `rabbitmq-server -detached`; Docker: `docker run -d -p 5672:5672 rabbitmq:3.13`) " +
     "or point AMQP_URL at one.",
+  "RabbitMQ management API":
+    "Each service gets a broker user of its own, created through the management plugin: " +
+    "`rabbitmq-plugins enable rabbitmq_management` (Docker: the `rabbitmq:3.13-management` image), " +
+    "or point RABBITMQ_MANAGEMENT_URL at it.",
 };
 
 function fail(message: string): never {
@@ -25,6 +30,7 @@ async function main() {
   for (const [name, url, port] of [
     ["PostgreSQL", databaseUrl, 5432],
     ["RabbitMQ", amqpUrl, 5672],
+    ["RabbitMQ management API", managementUrl, 15672],
   ] as const) {
     await reachable(url, port).catch((error: Error) => {
       const { host } = new URL(url);
@@ -40,7 +46,11 @@ async function main() {
   const platform = await startPlatform({
     databaseUrl,
     amqpUrl,
+    managementUrl,
     keysDir,
+    // Each service's own database role and broker user get new passwords at every start.
+    secretsDir: join(repositoryRoot, ".local", "secrets", new URL(databaseUrl).pathname.slice(1)),
+    namespace: process.env.AMQP_NAMESPACE,
     ports: gatewayPort === 0 ? "free" : "fixed",
     gatewayPort,
     onLine: (name, line) => console.log(formatLogLine(name, line, color)),

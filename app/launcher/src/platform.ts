@@ -1,4 +1,12 @@
+import { execFile } from "node:child_process";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import {
+  type DataService,
+  type PlatformCredentials,
+  provisionCredentials,
+  rolePrefixOf,
+} from "./credentials";
 import { freePort } from "./free-port";
 import { type ServiceProcess, startServiceProcess } from "./service-process";
 
@@ -8,11 +16,21 @@ export type ServiceName = "auth" | "messaging" | "notification" | "gateway";
 export const repositoryRoot = resolve(__dirname, "..", "..", "..");
 
 export interface PlatformOptions {
+  /** An administrator of the database: it creates each service's roles (the services never use it). */
   databaseUrl: string;
+  /** An administrator of the broker: it creates each service's user through the management API. */
   amqpUrl: string;
+  /** The broker's management API; `http://<AMQP host>:15672` by default. */
+  managementUrl?: string;
   keysDir: string;
+  /** Where each service's password files are written. */
+  secretsDir: string;
   /** Each service owns schema `<schemaPrefix><service>`; tests pass a unique prefix. */
   schemaPrefix?: string;
+  /** Each service's roles and broker user are `<rolePrefix>_<service>`; the database's name by default. */
+  rolePrefix?: string;
+  /** The broker namespace (AMQP_NAMESPACE); `parley` by default. */
+  namespace?: string;
   /** `fixed`: gateway on `gatewayPort` (8080), gRPC on 50051-50053, admin on 9464-9467. `free`: any free ports. */
   ports: "fixed" | "free";
   gatewayPort?: number;
@@ -42,13 +60,14 @@ export interface Platform {
   restart(name: ServiceName, replica?: number): Promise<ServiceProcess>;
   /** Stops every service, the gateway first, and waits for each to exit. */
   stop(): Promise<void>;
+  /** Each data service's roles, broker user and password files; rotation; removal. */
+  credentials: PlatformCredentials;
 }
 
 interface LaunchContext {
-  databaseUrl: string;
-  amqpUrl: string;
+  /** The service's own database role and broker user (data services only). */
+  storage: Record<string, string>;
   keysDir: string;
-  schemaPrefix: string;
   targets: Map<ServiceName, string>;
   port: number;
 }
@@ -60,12 +79,6 @@ interface ServiceSpec {
   env(context: LaunchContext): Record<string, string>;
 }
 
-const storage = (name: ServiceName, { databaseUrl, amqpUrl, schemaPrefix }: LaunchContext) => ({
-  DATABASE_URL: databaseUrl,
-  DATABASE_SCHEMA: `${schemaPrefix}${name}`,
-  AMQP_URL: amqpUrl,
-});
-
 /** The services in start order: each one's upstreams come before it. */
 const services: ServiceSpec[] = [
   {
@@ -73,7 +86,7 @@ const services: ServiceSpec[] = [
     fixedPorts: { main: 50051, admin: 9465 },
     env: (context) => ({
       GRPC_PORT: String(context.port),
-      ...storage("auth", context),
+      ...context.storage,
       AUTH_SIGNING_KEYS_DIR: context.keysDir,
     }),
   },
@@ -82,7 +95,7 @@ const services: ServiceSpec[] = [
     fixedPorts: { main: 50052, admin: 9466 },
     env: (context) => ({
       GRPC_PORT: String(context.port),
-      ...storage("messaging", context),
+      ...context.storage,
       AUTH_GRPC_URL: context.targets.get("auth")!,
     }),
   },
@@ -91,7 +104,7 @@ const services: ServiceSpec[] = [
     fixedPorts: { main: 50053, admin: 9467 },
     env: (context) => ({
       GRPC_PORT: String(context.port),
-      ...storage("notification", context),
+      ...context.storage,
       AUTH_GRPC_URL: context.targets.get("auth")!,
       MESSAGING_GRPC_URL: context.targets.get("messaging")!,
     }),
@@ -108,12 +121,26 @@ const services: ServiceSpec[] = [
   },
 ];
 
+/** What the launcher sets for a data service's own database role and broker user. */
+const storageVariables = [
+  "DATABASE_URL",
+  "DATABASE_PASSWORD_FILE",
+  "DATABASE_SCHEMA",
+  "DATABASE_MIGRATE_ON_START",
+  "AMQP_URL",
+  "AMQP_PASSWORD_FILE",
+];
+
+const isDataService = (name: ServiceName): name is DataService => name !== "gateway";
+const runCommand = promisify(execFile);
+
 /** Names of the variables the launcher itself sets for a service (the README's table lists each). */
 export function launcherVariables(name: ServiceName): string[] {
   const spec = services.find((s) => s.name === name)!;
   const targets = new Map(services.map((s) => [s.name, "127.0.0.1:1"]));
-  const context = { databaseUrl: "", amqpUrl: "", keysDir: "", schemaPrefix: "", targets, port: 1 };
-  return ["ADMIN_PORT", "OTEL_SERVICE_NAME", ...Object.keys(spec.env(context))];
+  const storage = name === "gateway" ? {} : Object.fromEntries(storageVariables.map((key) => [key, ""]));
+  const context = { storage, keysDir: "", targets, port: 1 };
+  return ["ADMIN_PORT", "OTEL_SERVICE_NAME", "AMQP_NAMESPACE", ...Object.keys(spec.env(context))];
 }
 
 const definedOnly = (env: NodeJS.ProcessEnv) =>
@@ -128,6 +155,16 @@ const targetOf = (ports: number[]) =>
 /** Starts every service as its own process (or several) and waits until each is ready. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { databaseUrl, amqpUrl, keysDir, schemaPrefix = "", onLine } = options;
+  const namespace = options.namespace ?? "parley";
+  const credentials = await provisionCredentials({
+    adminDatabaseUrl: databaseUrl,
+    adminAmqpUrl: amqpUrl,
+    managementUrl: options.managementUrl ?? `http://${new URL(amqpUrl).hostname}:15672`,
+    rolePrefix: options.rolePrefix ?? rolePrefixOf(databaseUrl),
+    schemaPrefix,
+    namespace,
+    secretsDir: options.secretsDir,
+  });
   const processes = new Map<ServiceName, ServiceProcess[]>();
   const launches = new Map<ServiceName, { env: Record<string, string>; adminPort: number }[]>();
   const targets = new Map<ServiceName, string>();
@@ -137,7 +174,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const { env, adminPort } = launches.get(name)![replica]!;
     const process = startServiceProcess({
       name: replica === 0 ? name : `${name}-${replica + 1}`,
-      entry: join(repositoryRoot, "app", "services", name, "dist", "main.js"),
+      entry: entryOf(name),
       env,
       nodeArgs: options.nodeArgs,
       adminPort,
@@ -152,6 +189,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const stop = async () => {
     for (const list of [...processes.values()].reverse())
       await Promise.all(list.map((process) => process.stop()));
+  };
+
+  const entryOf = (name: ServiceName) => join(repositoryRoot, "app", "services", name, "dist", "main.js");
+  /** Applies a data service's migrations as its migration role, the way the Kubernetes Job does. */
+  const migrate = async (name: DataService, env: Record<string, string>) => {
+    await runCommand(process.execPath, [entryOf(name), "migrate"], {
+      env: { ...env, ...credentials.services[name].migrateEnv, LOG_LEVEL: "warn" },
+    }).catch((error: Error & { stderr?: string; stdout?: string }) => {
+      for (const line of `${error.stdout ?? ""}${error.stderr ?? ""}`.split("\n").filter(Boolean))
+        onLine(name, line);
+      throw new Error(`${name}: migrate failed`);
+    });
   };
 
   try {
@@ -173,12 +222,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             ADMIN_PORT: String(adminPort),
             ...options.env,
             OTEL_SERVICE_NAME: spec.name,
-            ...spec.env({ databaseUrl, amqpUrl, keysDir, schemaPrefix, targets, port }),
+            AMQP_NAMESPACE: namespace,
+            ...spec.env({
+              storage: isDataService(spec.name) ? credentials.services[spec.name].serveEnv : {},
+              keysDir,
+              targets,
+              port,
+            }),
             ...options.serviceEnv?.[spec.name],
           },
         });
       }
       launches.set(spec.name, replicas);
+      if (isDataService(spec.name)) await migrate(spec.name, replicas[0]!.env);
       await Promise.all(replicas.map((_, replica) => launch(spec.name, replica)));
       targets.set(spec.name, targetOf(ports));
       if (spec.name === "gateway") gatewayPorts.push(...ports);
@@ -194,5 +250,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     processes,
     restart: (name, replica = 0) => launch(name, replica),
     stop,
+    credentials,
   };
 }

@@ -3,13 +3,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import {
   OtlpSink,
+  dropLauncherDatabase,
   eventually,
   runReadmeWalkthrough,
   testDatabaseUrl,
   uniqueName,
   walkthroughNotifications,
 } from "@parley/test-support";
-import { Client } from "pg";
 import { repositoryRoot } from "./platform";
 
 describe("npm start as the README describes it (real processes)", () => {
@@ -54,12 +54,7 @@ describe("npm start as the README describes it (real processes)", () => {
     launcher.kill("SIGINT");
     await new Promise((resolve) => launcher.once("exit", resolve));
     await collector.stop();
-    const admin = new URL(testDatabaseUrl);
-    admin.pathname = "/postgres";
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await client.end();
+    await dropLauncherDatabase(database);
   });
 
   it("when the Try it block is pasted into a shell, then Bob's stream shows Ada's message", () => {

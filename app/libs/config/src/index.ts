@@ -1,2 +1,3 @@
 export { ConfigError, loadConfig } from "./load-config";
-export { brokerVariables, commonVariables, databaseVariables, env } from "./variables";
+export { secretFile } from "./secret-file";
+export { brokerVariables, commonVariables, databaseVariables, env, provisionVariables } from "./variables";

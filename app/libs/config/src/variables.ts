@@ -48,6 +48,13 @@ export const env = {
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase identifier (letters, digits, underscores)")
       .default(fallback),
 
+  /** An absolute path to a file holding a secret (a Secret volume in Kubernetes). */
+  filePath: () =>
+    z
+      .string()
+      .regex(/^\/\S+$/, "must be an absolute file path")
+      .optional(),
+
   logLevel: () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 };
 
@@ -62,6 +69,8 @@ export const commonVariables = {
 /** Variables of the services that own a PostgreSQL schema. */
 export const databaseVariables = (serviceName: string) => ({
   DATABASE_URL: env.url(["postgres", "postgresql"]),
+  /** The password, read again for every new connection so that a rotated one needs no restart. */
+  DATABASE_PASSWORD_FILE: env.filePath(),
   DATABASE_SCHEMA: env.name(serviceName),
   DATABASE_POOL_SIZE: env.integer(1, 200, 10),
   DATABASE_MIGRATE_ON_START: env.boolean(true),
@@ -70,5 +79,22 @@ export const databaseVariables = (serviceName: string) => ({
 /** Variables of the services that publish or consume events. */
 export const brokerVariables = {
   AMQP_URL: env.url(["amqp", "amqps"]),
+  /** The password, read again for every reconnect. */
+  AMQP_PASSWORD_FILE: env.filePath(),
   AMQP_NAMESPACE: env.name("parley"),
+};
+
+/**
+ * Variables of the `provision` command: the administrator credentials it uses to create or update a
+ * service's database roles and broker user, and the migration role's (the runtime role and the
+ * broker user come from DATABASE_* and AMQP_*).
+ */
+export const provisionVariables = {
+  DATABASE_ADMIN_URL: env.url(["postgres", "postgresql"]),
+  DATABASE_ADMIN_PASSWORD_FILE: env.filePath(),
+  DATABASE_MIGRATOR_URL: env.url(["postgres", "postgresql"]),
+  DATABASE_MIGRATOR_PASSWORD_FILE: env.filePath(),
+  RABBITMQ_MANAGEMENT_URL: env.url(["http", "https"]),
+  RABBITMQ_ADMIN_USER: z.string().min(1),
+  RABBITMQ_ADMIN_PASSWORD_FILE: env.filePath(),
 };

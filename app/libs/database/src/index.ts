@@ -1,4 +1,10 @@
-export { openDatabase, type DatabaseOptions, type Query, type ServiceDatabase } from "./service-database";
+export {
+  connectionOf,
+  openDatabase,
+  type DatabaseOptions,
+  type Query,
+  type ServiceDatabase,
+} from "./service-database";
 // Migrations are TypeORM classes; nothing else of TypeORM leaves this package.
 export type { MigrationInterface, QueryRunner } from "typeorm";
 export {
@@ -7,3 +13,10 @@ export {
   type DatabaseSettings,
   type ServiceSchema,
 } from "./service-commands";
+export {
+  dropServiceRoles,
+  provisionServiceRoles,
+  type AdminConnection,
+  type Login,
+  type ServiceRoles,
+} from "./service-roles";

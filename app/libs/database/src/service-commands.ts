@@ -1,3 +1,4 @@
+import { secretFile } from "@parley/config";
 import type { Logger } from "@parley/logger";
 import type { MixedList } from "typeorm";
 import { type DatabaseOptions, type ServiceDatabase, openDatabase } from "./service-database";
@@ -5,6 +6,7 @@ import { type DatabaseOptions, type ServiceDatabase, openDatabase } from "./serv
 /** The DATABASE_* variables of a service's configuration (see @parley/config databaseVariables). */
 export interface DatabaseSettings {
   DATABASE_URL: string;
+  DATABASE_PASSWORD_FILE?: string;
   DATABASE_SCHEMA: string;
   DATABASE_POOL_SIZE: number;
   DATABASE_MIGRATE_ON_START: boolean;
@@ -18,6 +20,7 @@ export interface ServiceSchema {
 
 const optionsOf = (settings: DatabaseSettings, schema: ServiceSchema, logger: Logger): DatabaseOptions => ({
   url: settings.DATABASE_URL,
+  password: settings.DATABASE_PASSWORD_FILE ? secretFile(settings.DATABASE_PASSWORD_FILE) : undefined,
   schema: settings.DATABASE_SCHEMA,
   poolSize: settings.DATABASE_POOL_SIZE,
   migrations: schema.migrations,

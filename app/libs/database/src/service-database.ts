@@ -1,10 +1,13 @@
 import type { Logger } from "@parley/logger";
 import { connectionPoolGauges } from "@parley/metrics";
-import { Pool, type PoolClient, type QueryResultRow } from "pg";
+import { type ClientConfig, Pool, type PoolClient, type QueryResultRow } from "pg";
+import { parseIntoClientConfig } from "pg-connection-string";
 import { DataSource, type MixedList } from "typeorm";
 
 export interface DatabaseOptions {
   url: string;
+  /** Asked for each new connection (a rotated password needs no restart); else the URL's. */
+  password?: () => Promise<string>;
   /** The schema the service owns; also its connections' search_path, so SQL names tables bare. */
   schema: string;
   poolSize: number;
@@ -41,18 +44,27 @@ const queryOn =
     (await client.query<Row>(sql, parameters)).rows;
 
 /**
+ * How `pg` connects: the URL as it is, or, with a password function, the URL's parts and the
+ * function (`pg` lets a connection string's empty password override a function given beside it).
+ */
+export const connectionOf = (url: string, password?: () => Promise<string>): ClientConfig =>
+  password
+    ? { ...parseIntoClientConfig(url), connectionString: undefined, password }
+    : { connectionString: url };
+
+/**
  * The service's own schema: statements on a `pg` pool, schema changes from TypeORM migrations only
  * (never `synchronize`). `migrate()` holds an advisory lock so replicas starting together apply each
  * migration once.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<ServiceDatabase> {
-  const { url, schema, poolSize, migrations, applicationName, logger } = options;
+  const { url, password, schema, poolSize, migrations, applicationName, logger } = options;
   if (!IDENTIFIER.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
   // READ COMMITTED set once per connection: transactions then need no SET TRANSACTION round trip.
   const connectionOptions = `-c search_path=${schema} -c default_transaction_isolation=read\\ committed`;
 
   const pool = new Pool({
-    connectionString: url,
+    ...connectionOf(url, password),
     max: poolSize,
     application_name: applicationName,
     options: connectionOptions,
@@ -95,14 +107,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<ServiceDat
         migrations,
         migrationsTableName: "migrations",
         logging: false,
-        extra: { max: 2, application_name: applicationName, options: connectionOptions },
+        extra: {
+          ...connectionOf(url, password),
+          max: 2,
+          application_name: applicationName,
+          options: connectionOptions,
+        },
       });
       await migrator.initialize();
       const runner = migrator.createQueryRunner();
       await runner.connect();
       try {
         await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [`${schema}.migrations`]);
-        await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        // Where roles are provisioned the schema exists and its owner may not create one (even
+        // IF NOT EXISTS asks for that right); a superuser in development creates it here.
+        const existing = await runner.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema]);
+        if (existing.length === 0) await runner.query(`CREATE SCHEMA "${schema}"`);
         const applied = await migrator.runMigrations({ transaction: "each" });
         if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
         return applied.map((m) => m.name);

@@ -26,11 +26,20 @@ export interface BrokerConnection {
 
 export interface BrokerOptions {
   url: string;
+  /** Asked at every (re)connect, so a rotated password needs no restart; else the URL's. */
+  password?: () => Promise<string>;
   /** Shown in the broker's management UI. */
   clientName: string;
   logger: Logger;
   minDelayMs?: number;
   maxDelayMs?: number;
+}
+
+async function withPassword(url: string, password: BrokerOptions["password"]): Promise<string> {
+  if (!password) return url;
+  const withSecret = new URL(url);
+  withSecret.password = encodeURIComponent(await password());
+  return withSecret.toString();
 }
 
 /**
@@ -76,7 +85,9 @@ export function createBrokerConnection(options: BrokerOptions): BrokerConnection
     reconnectTimer = undefined;
     if (closing) return;
     try {
-      const model = await amqp.connect(url, { clientProperties: { connection_name: clientName } });
+      const model = await amqp.connect(await withPassword(url, options.password), {
+        clientProperties: { connection_name: clientName },
+      });
       connection = model;
       model.on("error", (error: Error) => logger.warn({ err: error }, "broker connection error"));
       model.on("close", () => {

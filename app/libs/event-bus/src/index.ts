@@ -6,6 +6,13 @@ export {
   type ManagedChannel,
 } from "./broker-connection";
 export {
+  brokerPermissions,
+  deleteBrokerUser,
+  provisionBrokerUser,
+  type BrokerPermissions,
+  type ManagementApi,
+} from "./broker-users";
+export {
   CreateProcessedEvents1732600000001,
   startEventConsumer,
   type ConsumerOptions,

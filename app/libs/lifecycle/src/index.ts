@@ -5,3 +5,4 @@ export {
   type Releasable,
   type RunningGrpcService,
 } from "./serve-grpc-service";
+export { provisionConfigShape, provisionService, type BrokerRole, type ProvisionConfig } from "./provision";

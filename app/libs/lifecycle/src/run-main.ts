@@ -1,6 +1,7 @@
-import { ConfigError } from "@parley/config";
+import { ConfigError, loadConfig } from "@parley/config";
 import { type Logger, createLogger } from "@parley/logger";
 import { initMetrics } from "@parley/metrics";
+import { type BrokerRole, type ProvisionConfig, provisionConfigShape, provisionService } from "./provision";
 import { shutdownTelemetry } from "@parley/telemetry";
 
 export interface Stoppable {
@@ -16,6 +17,11 @@ export interface MainOptions<Config extends { LOG_LEVEL: string }> {
     serve(config: Config, logger: Logger): Promise<Stoppable>;
     migrate?(config: Config, logger: Logger): Promise<void>;
   };
+  /**
+   * `provision`, for a service that owns data: creates its database roles and broker user as the
+   * administrators. Its configuration is its own (see provisionConfigShape), not the service's.
+   */
+  provision?: { schema: string; broker: BrokerRole };
   /** How long a graceful stop may take before the process exits anyway. */
   stopTimeoutMs?: number;
 }
@@ -32,31 +38,45 @@ const EXIT_CONFIG = 78;
 export function runMain<Config extends { LOG_LEVEL: string }>(options: MainOptions<Config>): void {
   const { service, commands, stopTimeoutMs = 25_000 } = options;
   const command = process.argv[2] ?? "serve";
-  const run = command === "serve" || command === "migrate" ? commands[command] : undefined;
-  if (!run) {
-    process.stderr.write(
-      `${service}: unknown command "${command}"; use ${Object.keys(commands).join(" or ")}\n`,
-    );
+  const known = [...Object.keys(commands), ...(options.provision ? ["provision"] : [])];
+  if (!known.includes(command)) {
+    process.stderr.write(`${service}: unknown command "${command}"; use ${known.join(" or ")}\n`);
     process.exit(EXIT_USAGE);
   }
 
-  let config: Config;
-  try {
-    config = options.loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${service}: ${error.message}\n`);
-    process.exit(EXIT_CONFIG);
+  const configured = <C>(load: () => C): C => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`${service}: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+  };
+  const logging = (level: string) => {
+    const logger = createLogger({ service, level });
+    const die = (kind: string) => (error: unknown) => {
+      logger.fatal({ err: error }, kind);
+      process.exit(1);
+    };
+    process.on("uncaughtException", die("uncaught exception"));
+    process.on("unhandledRejection", die("unhandled promise rejection"));
+    return { logger, die };
+  };
+
+  if (command === "provision") {
+    const { schema, broker } = options.provision!;
+    const config = configured(
+      () => loadConfig(provisionConfigShape(schema)) as ProvisionConfig & { LOG_LEVEL: string },
+    );
+    const { logger, die } = logging(config.LOG_LEVEL);
+    void provisionService(config, broker, logger).then(() => process.exit(0), die("provisioning failed"));
+    return;
   }
 
-  const logger = createLogger({ service, level: config.LOG_LEVEL });
+  const config = configured(options.loadConfig);
+  const { logger, die } = logging(config.LOG_LEVEL);
   initMetrics(service);
-  const die = (kind: string) => (error: unknown) => {
-    logger.fatal({ err: error }, kind);
-    process.exit(1);
-  };
-  process.on("uncaughtException", die("uncaught exception"));
-  process.on("unhandledRejection", die("unhandled promise rejection"));
 
   if (command === "migrate") {
     void commands.migrate!(config, logger).then(() => process.exit(0), die("migration failed"));

@@ -27,7 +27,12 @@ export {
   operationsOf,
   pathValues,
 } from "./openapi-operations";
-export { startPlatformUnderTest, testAmqpUrl, type PlatformUnderTest } from "./platform-under-test";
+export {
+  dropLauncherDatabase,
+  startPlatformUnderTest,
+  testAmqpUrl,
+  type PlatformUnderTest,
+} from "./platform-under-test";
 export { type OtlpExport, OtlpSink, serviceNamesIn } from "./otlp-sink";
 export { type Sample, parseMetrics, total } from "./prometheus-text";
 export { readmeWalkthrough, runReadmeWalkthrough, walkthroughNotifications } from "./readme-walkthrough";

@@ -1,6 +1,16 @@
-import { type Platform, type PlatformOptions, startPlatform } from "@parley/launcher";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type Platform,
+  type PlatformOptions,
+  removeCredentials,
+  rolePrefixOf,
+  startPlatform,
+} from "@parley/launcher";
+import { Client } from "pg";
 import { deleteTopology, openTestChannel } from "./broker";
-import { dropSchemas, testDatabaseUrl, uniqueName } from "./real-servers";
+import { testDatabaseUrl, uniqueName } from "./real-servers";
 import { writeSigningKey } from "./signing-keys";
 
 export const testAmqpUrl = process.env.TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
@@ -28,19 +38,22 @@ export async function startPlatformUnderTest(
     onLine?: PlatformOptions["onLine"];
   } = {},
 ): Promise<PlatformUnderTest> {
-  const schemaPrefix = `${uniqueName("e2e")}_`;
-  const namespace = uniqueName("e2e");
+  const unique = uniqueName("e2e");
+  const schemaPrefix = `${unique}_`;
+  const namespace = unique;
   const logs: { name: string; line: string }[] = [];
   const keysDir = await writeSigningKey("test-1");
   const platform = await startPlatform({
     databaseUrl: testDatabaseUrl,
     amqpUrl: testAmqpUrl,
     keysDir,
+    secretsDir: await mkdtemp(join(tmpdir(), "parley-secrets-")),
     schemaPrefix,
+    rolePrefix: unique,
+    namespace,
     ports: "free",
     env: {
       LOG_LEVEL: "info",
-      AMQP_NAMESPACE: namespace,
       AUTH_PASSWORD_HASH_MEMORY_KIB: "8192",
       STREAM_HEARTBEAT_SECONDS: "2",
       SSE_HEARTBEAT_SECONDS: "2",
@@ -64,9 +77,7 @@ export async function startPlatformUnderTest(
     keysDir,
     async teardown() {
       await platform.stop();
-      await dropSchemas(
-        ...["auth", "messaging", "notification"].map((service) => `${schemaPrefix}${service}`),
-      );
+      await platform.credentials.remove();
       const { connection, channel } = await openTestChannel();
       const queue = `${namespace}.notification.events`;
       await deleteTopology(
@@ -77,4 +88,32 @@ export async function startPlatformUnderTest(
       await connection.close();
     },
   };
+}
+
+/**
+ * Removes what `npm start` (the launcher's main) made for a database of its own: the services'
+ * roles, schemas and broker users, then the database.
+ */
+export async function dropLauncherDatabase(name: string): Promise<void> {
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
+  const exists = async (client: Client) =>
+    (await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1;
+  const admin = new URL(testDatabaseUrl);
+  admin.pathname = "/postgres";
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    if (!(await exists(client))) return;
+    await removeCredentials({
+      adminDatabaseUrl: url.toString(),
+      adminAmqpUrl: testAmqpUrl,
+      managementUrl: `http://${new URL(testAmqpUrl).hostname}:15672`,
+      rolePrefix: rolePrefixOf(url.toString()),
+      schemaPrefix: "",
+    });
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,4 +1,5 @@
 import { createAccessTokenVerifier } from "@parley/access-token";
+import { secretFile } from "@parley/config";
 import { authV1 } from "@parley/contracts";
 import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { brokerConnected, createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
@@ -27,7 +28,12 @@ export async function startAuth(config: AuthConfig, logger: Logger): Promise<Run
   const keys = await loadSigningKeys(config.AUTH_SIGNING_KEYS_DIR);
   const db = await openServiceDatabase(config, schema, logger);
 
-  const broker = createBrokerConnection({ url: config.AMQP_URL, clientName: "parley-auth", logger });
+  const broker = createBrokerConnection({
+    url: config.AMQP_URL,
+    password: config.AMQP_PASSWORD_FILE ? secretFile(config.AMQP_PASSWORD_FILE) : undefined,
+    clientName: "parley-auth",
+    logger,
+  });
   const relay = startOutboxRelay({ db, broker, names: topologyNames(config.AMQP_NAMESPACE), logger });
 
   const deps: AuthDependencies = {

@@ -9,4 +9,5 @@ runMain({
   service: "auth",
   loadConfig: () => loadConfig(authConfigShape),
   commands: { serve: startAuth, migrate: migrateAuth },
+  provision: { schema: "auth", broker: "publisher" },
 });

@@ -1,3 +1,4 @@
+import { secretFile } from "@parley/config";
 import { messagingV1 } from "@parley/contracts";
 import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
@@ -32,7 +33,12 @@ export async function startMessaging(config: MessagingConfig, logger: Logger): P
     audience: config.JWT_AUDIENCE,
     timeoutMs: config.GRPC_DEADLINE_MS,
   });
-  const broker = createBrokerConnection({ url: config.AMQP_URL, clientName: "parley-messaging", logger });
+  const broker = createBrokerConnection({
+    url: config.AMQP_URL,
+    password: config.AMQP_PASSWORD_FILE ? secretFile(config.AMQP_PASSWORD_FILE) : undefined,
+    clientName: "parley-messaging",
+    logger,
+  });
   const relay = startOutboxRelay({ db, broker, names: topologyNames(config.AMQP_NAMESPACE), logger });
 
   const deps: MessagingDependencies = {

@@ -9,4 +9,5 @@ runMain({
   service: "messaging",
   loadConfig: () => loadConfig(messagingConfigShape),
   commands: { serve: startMessaging, migrate: migrateMessaging },
+  provision: { schema: "messaging", broker: "publisher" },
 });

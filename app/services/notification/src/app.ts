@@ -1,3 +1,4 @@
+import { secretFile } from "@parley/config";
 import { notificationV1 } from "@parley/contracts";
 import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { brokerConnected, createBrokerConnection, topologyNames } from "@parley/event-bus";
@@ -30,7 +31,12 @@ export async function startNotification(
   const timeoutMs = config.GRPC_DEADLINE_MS;
   const db = await openServiceDatabase(config, schema, logger);
   const names = topologyNames(config.AMQP_NAMESPACE);
-  const broker = createBrokerConnection({ url: config.AMQP_URL, clientName: "parley-notification", logger });
+  const broker = createBrokerConnection({
+    url: config.AMQP_URL,
+    password: config.AMQP_PASSWORD_FILE ? secretFile(config.AMQP_PASSWORD_FILE) : undefined,
+    clientName: "parley-notification",
+    logger,
+  });
   const auth = createAuthClient(config.AUTH_GRPC_URL);
   const messaging = createMessagingClient(config.MESSAGING_GRPC_URL);
   const store = createNotificationStore(db);

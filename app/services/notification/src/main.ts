@@ -9,4 +9,5 @@ runMain({
   service: "notification",
   loadConfig: () => loadConfig(notificationConfigShape),
   commands: { serve: startNotification, migrate: migrateNotification },
+  provision: { schema: "notification", broker: { consumer: "notification" } },
 });

@@ -1,0 +1,197 @@
+import { readFile } from "node:fs/promises";
+import { connectionOf } from "@parley/database";
+import type { DataService } from "@parley/launcher";
+import {
+  type Account,
+  type PlatformUnderTest,
+  createTestClient,
+  directConversation,
+  eventually,
+  parseMetrics,
+  register,
+  sendMessage,
+  startPlatformUnderTest,
+  testAmqpUrl,
+  testDatabaseUrl,
+  total,
+} from "@parley/test-support";
+import amqp from "amqplib";
+import { Client } from "pg";
+
+const managementUrl = `http://${new URL(testAmqpUrl).hostname}:15672`;
+const brokerAdmin = `Basic ${Buffer.from(`${decodeURIComponent(new URL(testAmqpUrl).username)}:${decodeURIComponent(new URL(testAmqpUrl).password)}`).toString("base64")}`;
+
+/** What PostgreSQL answers `sql` with when run as `role` (a data service's runtime role). */
+async function asRole(platform: PlatformUnderTest, service: DataService, sql: string): Promise<string> {
+  const { serveEnv } = platform.credentials.services[service];
+  const password = await readFile(serveEnv.DATABASE_PASSWORD_FILE!, "utf8");
+  const client = new Client(connectionOf(serveEnv.DATABASE_URL, async () => password));
+  await client.connect();
+  try {
+    await client.query(sql);
+    return "ok";
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("least privilege: each service has its own database role and broker user (real processes)", () => {
+  let platform: PlatformUnderTest;
+  let admin: Client;
+  let ada: Account;
+  let bob: Account;
+  let conversation: string;
+  const schema = (service: DataService) => `${platform.schemaPrefix}${service}`;
+
+  beforeAll(async () => {
+    platform = await startPlatformUnderTest();
+    admin = new Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    const client = createTestClient(platform.gatewayUrl);
+    [ada, bob] = [await register(client, "ada"), await register(client, "bob")];
+    conversation = await directConversation(ada, bob);
+    expect((await sendMessage(ada, conversation, "hello")).status).toBe(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await admin.end();
+    await platform.teardown();
+  });
+
+  it("when the services work, then each one's database connections log in as its own role, none a superuser", async () => {
+    const roles = platform.credentials.services;
+    const sessions = async () =>
+      (
+        await admin.query<{ usename: string; application_name: string }>(
+          `SELECT DISTINCT usename, application_name FROM pg_stat_activity WHERE usename = ANY($1)`,
+          [Object.values(roles).map((r) => r.runtimeRole)],
+        )
+      ).rows;
+    await eventually(async () => (await sessions()).length >= 3);
+    expect(new Map((await sessions()).map((s) => [s.application_name, s.usename]))).toEqual(
+      new Map([
+        ["parley-auth", roles.auth.runtimeRole],
+        ["parley-messaging", roles.messaging.runtimeRole],
+        ["parley-notification", roles.notification.runtimeRole],
+      ]),
+    );
+    const attributes = await admin.query(
+      `SELECT rolname, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname`,
+      [Object.values(roles).flatMap((r) => [r.runtimeRole, r.migratorRole])],
+    );
+    expect(attributes.rows).toHaveLength(6);
+    for (const role of attributes.rows)
+      expect(role).toMatchObject({ rolsuper: false, rolcreaterole: false, rolcreatedb: false });
+  });
+
+  it("when messaging's role reads auth's or notification's tables, then PostgreSQL says permission denied", async () => {
+    expect(await asRole(platform, "messaging", `SELECT * FROM ${schema("auth")}.users`)).toMatch(
+      /permission denied for schema/,
+    );
+    expect(
+      await asRole(platform, "messaging", `SELECT * FROM ${schema("notification")}.notifications`),
+    ).toMatch(/permission denied for schema/);
+    expect(await asRole(platform, "messaging", `SELECT count(*) FROM ${schema("messaging")}.messages`)).toBe(
+      "ok",
+    );
+  });
+
+  it("when a runtime role tries DDL or role changes, then it is refused, even in its own schema", async () => {
+    expect(
+      await asRole(platform, "messaging", `CREATE TABLE ${schema("messaging")}.sneaky (id int)`),
+    ).toMatch(/permission denied for schema/);
+    expect(await asRole(platform, "messaging", `DROP TABLE ${schema("messaging")}.messages`)).toMatch(
+      /must be owner/,
+    );
+    expect(await asRole(platform, "auth", `CREATE ROLE sneaky`)).toMatch(/permission denied to create role/);
+    expect(await asRole(platform, "notification", `CREATE SCHEMA sneaky`)).toMatch(
+      /permission denied for database/,
+    );
+  });
+
+  it("when the services talk to the broker, then each one's connections use its own user", async () => {
+    const connections = async () =>
+      (
+        (await (
+          await fetch(`${managementUrl}/api/connections`, { headers: { authorization: brokerAdmin } })
+        ).json()) as { user: string; client_properties: { connection_name?: string } }[]
+      ).filter((c) => Object.values(platform.credentials.services).some((s) => s.brokerUser === c.user));
+    // The management API's connection list lags the broker by a few seconds.
+    await eventually(async () => new Set((await connections()).map((c) => c.user)).size === 3, 20_000, 500);
+    const users = new Map((await connections()).map((c) => [c.client_properties.connection_name, c.user]));
+    expect(users.get("parley-auth")).toBe(platform.credentials.services.auth.brokerUser);
+    expect(users.get("parley-messaging")).toBe(platform.credentials.services.messaging.brokerUser);
+    expect(users.get("parley-notification")).toBe(platform.credentials.services.notification.brokerUser);
+  });
+
+  it("when messaging's broker user declares or reads notification's queue, then the broker refuses", async () => {
+    const { serveEnv } = platform.credentials.services.messaging;
+    const url = new URL(serveEnv.AMQP_URL);
+    url.password = encodeURIComponent(await readFile(serveEnv.AMQP_PASSWORD_FILE!, "utf8"));
+    const connection = await amqp.connect(url.toString());
+    connection.on("error", () => undefined);
+    const queue = `${platform.namespace}.notification.events`;
+    const refusal = async (action: (channel: amqp.Channel) => Promise<unknown>) => {
+      const channel = await connection.createChannel();
+      channel.on("error", () => undefined);
+      return action(channel).then(
+        () => "allowed",
+        (error: Error) => error.message,
+      );
+    };
+    try {
+      expect(await refusal((ch) => ch.assertQueue(queue, { durable: true }))).toMatch(/ACCESS_REFUSED/);
+      expect(await refusal((ch) => ch.consume(queue, () => undefined))).toMatch(/ACCESS_REFUSED/);
+      expect(await refusal((ch) => ch.assertExchange(`${platform.namespace}.live`, "direct"))).toMatch(
+        /ACCESS_REFUSED/,
+      );
+      expect(
+        await refusal((ch) => ch.assertExchange(`${platform.namespace}.events`, "topic", { durable: true })),
+      ).toBe("allowed");
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it("when messaging's database password is rotated, then no request fails and new connections use the new one", async () => {
+    const { runtimeRole, serveEnv } = platform.credentials.services.messaging;
+    const oldPassword = await readFile(serveEnv.DATABASE_PASSWORD_FILE!, "utf8");
+    const messagingAdmin = platform.processes.get("messaging")![0]!.adminPort;
+    const poolSize = async () =>
+      total(
+        parseMetrics(await (await fetch(`http://127.0.0.1:${messagingAdmin}/metrics`)).text()).samples,
+        "db_client_connection_count",
+      );
+
+    const statuses: number[] = [];
+    let sending = true;
+    const traffic = (async () => {
+      for (let i = 0; sending; i += 1)
+        statuses.push((await sendMessage(ada, conversation, `during ${i}`)).status);
+    })();
+    await eventually(() => statuses.length >= 5);
+    await platform.credentials.rotateDatabasePassword("messaging");
+    await eventually(() => statuses.length >= 15);
+    sending = false;
+    await traffic;
+
+    // The old password no longer logs in.
+    const stale = new Client(connectionOf(serveEnv.DATABASE_URL, async () => oldPassword));
+    await expect(stale.connect()).rejects.toThrow(/password authentication failed/);
+    await stale.end().catch(() => undefined);
+
+    // Sessions opened before the rotation stay; once they are gone, the service opens new ones
+    // with the password it reads from the file again.
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND state = 'idle'`,
+      [runtimeRole],
+    );
+    await eventually(async () => (await poolSize()) === 0, 10_000, 100);
+    for (let i = 0; i < 10; i += 1)
+      statuses.push((await sendMessage(ada, conversation, `after ${i}`)).status);
+    expect(statuses.filter((status) => status !== 201)).toEqual([]);
+    expect(await poolSize()).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,82 @@
+import {
+  brokerVariables,
+  commonVariables,
+  databaseVariables,
+  provisionVariables,
+  secretFile,
+} from "@parley/config";
+import { provisionServiceRoles } from "@parley/database";
+import { brokerPermissions, provisionBrokerUser, topologyNames } from "@parley/event-bus";
+import type { Logger } from "@parley/logger";
+
+/** The variables of `node dist/main.js provision` for a service that owns `schema`. */
+export const provisionConfigShape = (schema: string) => ({
+  LOG_LEVEL: commonVariables.LOG_LEVEL,
+  ...databaseVariables(schema),
+  ...brokerVariables,
+  ...provisionVariables,
+});
+
+export interface ProvisionConfig {
+  DATABASE_URL: string;
+  DATABASE_PASSWORD_FILE?: string;
+  DATABASE_SCHEMA: string;
+  DATABASE_ADMIN_URL: string;
+  DATABASE_ADMIN_PASSWORD_FILE?: string;
+  DATABASE_MIGRATOR_URL: string;
+  DATABASE_MIGRATOR_PASSWORD_FILE?: string;
+  AMQP_URL: string;
+  AMQP_PASSWORD_FILE?: string;
+  AMQP_NAMESPACE: string;
+  RABBITMQ_MANAGEMENT_URL: string;
+  RABBITMQ_ADMIN_USER: string;
+  RABBITMQ_ADMIN_PASSWORD_FILE?: string;
+}
+
+/** What a service's broker user may do: publish events, or consume them as `consumer`. */
+export type BrokerRole = "publisher" | { consumer: string };
+
+/** A login named by a URL's user, with the password from the file (or from the URL). */
+async function loginOf(url: string, passwordFile: string | undefined) {
+  const { username, password } = new URL(url);
+  const name = decodeURIComponent(username);
+  if (!name) throw new Error(`${new URL(url).host}: the URL names no user`);
+  const secret = await secretFile(passwordFile, decodeURIComponent(password))();
+  if (!secret) throw new Error(`no password for ${name}: set it in a password file`);
+  return { name, password: secret };
+}
+
+/**
+ * Creates or updates, idempotently, a service's database roles (runtime and migration), its
+ * schema, and its broker user with the permissions of `brokerRole`, as the administrators. Run
+ * before `migrate` (an init container of the migration Job; the launcher locally).
+ */
+export async function provisionService(config: ProvisionConfig, brokerRole: BrokerRole, logger: Logger) {
+  const runtime = await loginOf(config.DATABASE_URL, config.DATABASE_PASSWORD_FILE);
+  const migrator = await loginOf(config.DATABASE_MIGRATOR_URL, config.DATABASE_MIGRATOR_PASSWORD_FILE);
+  await provisionServiceRoles(
+    {
+      url: config.DATABASE_ADMIN_URL,
+      password: config.DATABASE_ADMIN_PASSWORD_FILE
+        ? secretFile(config.DATABASE_ADMIN_PASSWORD_FILE)
+        : undefined,
+    },
+    { schema: config.DATABASE_SCHEMA, runtime, migrator },
+  );
+  const brokerUser = await loginOf(config.AMQP_URL, config.AMQP_PASSWORD_FILE);
+  await provisionBrokerUser(
+    {
+      url: config.RABBITMQ_MANAGEMENT_URL,
+      user: config.RABBITMQ_ADMIN_USER,
+      password: await secretFile(config.RABBITMQ_ADMIN_PASSWORD_FILE)(),
+    },
+    {
+      ...brokerUser,
+      permissions: brokerPermissions(topologyNames(config.AMQP_NAMESPACE), brokerRole),
+    },
+  );
+  logger.info(
+    { schema: config.DATABASE_SCHEMA, roles: [runtime.name, migrator.name], brokerUser: brokerUser.name },
+    "database roles and broker user provisioned",
+  );
+}
