@@ -1,3 +1,5 @@
+import { provisionVariables } from "@parley/config";
+import { provisionConfigShape } from "@parley/provisioning";
 import { configurationTable } from "@parley/test-support";
 import { authConfigShape } from "../../services/auth/src/config";
 import { gatewayConfigShape } from "../../services/gateway/src/config";
@@ -36,5 +38,16 @@ describe("the README's Configuration table", () => {
     }
     expect(problems).toEqual([]);
     expect(table.size).toBeGreaterThan(20);
+  });
+
+  it("when compared with the provision command's schema, then it lists exactly the variables only that command reads", () => {
+    const provisionOnly = configurationTable()
+      .filter((variable) => variable.readBy === "provision")
+      .map((variable) => variable.name)
+      .sort();
+    expect(provisionOnly).toEqual(Object.keys(provisionVariables).sort());
+    const serviceRows = documented();
+    for (const name of Object.keys(provisionConfigShape("auth")).filter((n) => !(n in provisionVariables)))
+      expect([name, serviceRows.get(name)?.has("auth")]).toEqual([name, true]);
   });
 });

@@ -1,6 +1,10 @@
-import { readFile } from "node:fs/promises";
-import { connectionOf } from "@parley/database";
-import type { DataService } from "@parley/launcher";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connectionOf, dropServiceRoles } from "@parley/database";
+import { deleteBrokerUser } from "@parley/event-bus";
+import { type DataService, repositoryRoot } from "@parley/launcher";
 import {
   type Account,
   type PlatformUnderTest,
@@ -14,6 +18,7 @@ import {
   testAmqpUrl,
   testDatabaseUrl,
   total,
+  uniqueName,
 } from "@parley/test-support";
 import amqp from "amqplib";
 import { Client } from "pg";
@@ -24,7 +29,7 @@ const brokerAdmin = `Basic ${Buffer.from(`${decodeURIComponent(new URL(testAmqpU
 /** What PostgreSQL answers `sql` with when run as `role` (a data service's runtime role). */
 async function asRole(platform: PlatformUnderTest, service: DataService, sql: string): Promise<string> {
   const { serveEnv } = platform.credentials.services[service];
-  const password = await readFile(serveEnv.DATABASE_PASSWORD_FILE!, "utf8");
+  const password = await readFile(serveEnv.DATABASE_PASSWORD_FILE, "utf8");
   const client = new Client(connectionOf(serveEnv.DATABASE_URL, async () => password));
   await client.connect();
   try {
@@ -129,7 +134,7 @@ describe("least privilege: each service has its own database role and broker use
   it("when messaging's broker user declares or reads notification's queue, then the broker refuses", async () => {
     const { serveEnv } = platform.credentials.services.messaging;
     const url = new URL(serveEnv.AMQP_URL);
-    url.password = encodeURIComponent(await readFile(serveEnv.AMQP_PASSWORD_FILE!, "utf8"));
+    url.password = encodeURIComponent(await readFile(serveEnv.AMQP_PASSWORD_FILE, "utf8"));
     const connection = await amqp.connect(url.toString());
     connection.on("error", () => undefined);
     const queue = `${platform.namespace}.notification.events`;
@@ -157,7 +162,7 @@ describe("least privilege: each service has its own database role and broker use
 
   it("when messaging's database password is rotated, then no request fails and new connections use the new one", async () => {
     const { runtimeRole, serveEnv } = platform.credentials.services.messaging;
-    const oldPassword = await readFile(serveEnv.DATABASE_PASSWORD_FILE!, "utf8");
+    const oldPassword = await readFile(serveEnv.DATABASE_PASSWORD_FILE, "utf8");
     const messagingAdmin = platform.processes.get("messaging")![0]!.adminPort;
     const poolSize = async () =>
       total(
@@ -193,5 +198,109 @@ describe("least privilege: each service has its own database role and broker use
       statuses.push((await sendMessage(ada, conversation, `after ${i}`)).status);
     expect(statuses.filter((status) => status !== 201)).toEqual([]);
     expect(await poolSize()).toBeGreaterThan(0);
+  });
+});
+
+describe("node dist/main.js provision (the migration Job's init container)", () => {
+  const prefix = uniqueName("prov");
+  const schema = `${prefix}_messaging`;
+  const roles = { runtime: `${prefix}_messaging`, migrator: `${prefix}_messaging_migrator` };
+  const namespace = prefix;
+  let secrets: string;
+  let admin: Client;
+
+  const provision = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [join(repositoryRoot, "app", "services", "messaging", "dist", "main.js"), "provision"],
+        { env: { PATH: process.env.PATH, ...env } },
+      );
+      let output = "";
+      for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk) => (output += chunk));
+      child.once("exit", (code) => resolve({ code, output }));
+    });
+  const withUser = (url: string, user: string) => {
+    const next = new URL(url);
+    next.username = user;
+    next.password = "";
+    return next.toString();
+  };
+  const env = () => ({
+    LOG_LEVEL: "info",
+    DATABASE_URL: withUser(testDatabaseUrl, roles.runtime),
+    DATABASE_PASSWORD_FILE: join(secrets, "runtime"),
+    DATABASE_SCHEMA: schema,
+    DATABASE_ADMIN_URL: testDatabaseUrl,
+    DATABASE_MIGRATOR_URL: withUser(testDatabaseUrl, roles.migrator),
+    DATABASE_MIGRATOR_PASSWORD_FILE: join(secrets, "migrator"),
+    AMQP_URL: withUser(testAmqpUrl, roles.runtime),
+    AMQP_PASSWORD_FILE: join(secrets, "rabbitmq"),
+    AMQP_NAMESPACE: namespace,
+    RABBITMQ_MANAGEMENT_URL: managementUrl,
+    RABBITMQ_ADMIN_USER: decodeURIComponent(new URL(testAmqpUrl).username),
+    RABBITMQ_ADMIN_PASSWORD_FILE: join(secrets, "rabbitmq-admin"),
+  });
+
+  beforeAll(async () => {
+    secrets = await mkdtemp(join(tmpdir(), "parley-provision-"));
+    for (const [file, value] of Object.entries({
+      runtime: "runtime-Secret-1",
+      migrator: "migrator-Secret-1",
+      rabbitmq: "broker-Secret-1",
+      "rabbitmq-admin": decodeURIComponent(new URL(testAmqpUrl).password),
+    }))
+      await writeFile(join(secrets, file), `${value}\n`, { mode: 0o600 });
+    admin = new Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await dropServiceRoles({ url: testDatabaseUrl }, { schema, roles: Object.values(roles) });
+    await deleteBrokerUser(
+      {
+        url: managementUrl,
+        user: decodeURIComponent(new URL(testAmqpUrl).username),
+        password: decodeURIComponent(new URL(testAmqpUrl).password),
+      },
+      roles.runtime,
+    );
+    await admin.end();
+  });
+
+  it("when run twice, then it leaves the two roles, the schema and the broker user in place, and the passwords log in", async () => {
+    for (let run = 0; run < 2; run += 1) {
+      const { code, output } = await provision(env());
+      expect([code, output]).toEqual([
+        0,
+        expect.stringContaining("database roles and broker user provisioned"),
+      ]);
+    }
+    const owner = await admin.query(
+      `SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1`,
+      [schema],
+    );
+    expect(owner.rows).toEqual([{ owner: roles.migrator }]);
+    for (const [role, password] of [
+      [roles.runtime, "runtime-Secret-1"],
+      [roles.migrator, "migrator-Secret-1"],
+    ] as const) {
+      const client = new Client(connectionOf(withUser(testDatabaseUrl, role), async () => password));
+      await client.connect();
+      expect((await client.query(`SELECT current_user AS me`)).rows).toEqual([{ me: role }]);
+      await client.end();
+    }
+    const broker = new URL(testAmqpUrl);
+    broker.username = roles.runtime;
+    broker.password = "broker-Secret-1";
+    const connection = await amqp.connect(broker.toString());
+    await connection.close();
+  });
+
+  it("when a variable is missing, then it stops with the configuration exit code and names it", async () => {
+    const { RABBITMQ_MANAGEMENT_URL: _missing, ...rest } = env();
+    const { code, output } = await provision(rest);
+    expect(code).toBe(78);
+    expect(output).toContain("RABBITMQ_MANAGEMENT_URL");
   });
 });

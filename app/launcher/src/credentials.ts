@@ -3,7 +3,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { dropServiceRoles } from "@parley/database";
 import { deleteBrokerUser } from "@parley/event-bus";
-import { type BrokerRole, type ProvisionConfig, provisionService } from "@parley/lifecycle";
+import { type BrokerRole, type ProvisionConfig, provisionService } from "@parley/provisioning";
 import { createLogger } from "@parley/logger";
 
 /** The services that own data, and what their broker users may do. */
@@ -34,9 +34,17 @@ export interface ServiceCredentials {
   migratorRole: string;
   brokerUser: string;
   /** What the service runs with: its own role and broker user, passwords in files. */
-  serveEnv: Record<string, string>;
+  serveEnv: Record<
+    | "DATABASE_URL"
+    | "DATABASE_PASSWORD_FILE"
+    | "DATABASE_SCHEMA"
+    | "DATABASE_MIGRATE_ON_START"
+    | "AMQP_URL"
+    | "AMQP_PASSWORD_FILE",
+    string
+  >;
   /** What `migrate` runs with: the migration role. */
-  migrateEnv: Record<string, string>;
+  migrateEnv: Record<"DATABASE_URL" | "DATABASE_PASSWORD_FILE" | "DATABASE_SCHEMA", string>;
 }
 
 export interface PlatformCredentials {
@@ -86,6 +94,7 @@ export async function provisionCredentials(options: CredentialOptions): Promise<
       const runtimeRole = `${options.rolePrefix}_${service}`;
       const migratorRole = `${runtimeRole}_migrator`;
       const config: ProvisionConfig = {
+        LOG_LEVEL: "warn",
         DATABASE_URL: withUser(options.adminDatabaseUrl, runtimeRole),
         DATABASE_PASSWORD_FILE: files.database,
         DATABASE_SCHEMA: `${options.schemaPrefix}${service}`,

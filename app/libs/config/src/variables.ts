@@ -49,11 +49,7 @@ export const env = {
       .default(fallback),
 
   /** An absolute path to a file holding a secret (a Secret volume in Kubernetes). */
-  filePath: () =>
-    z
-      .string()
-      .regex(/^\/\S+$/, "must be an absolute file path")
-      .optional(),
+  filePath: () => z.string().regex(/^\/\S+$/, "must be an absolute file path"),
 
   logLevel: () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 };
@@ -70,7 +66,7 @@ export const commonVariables = {
 export const databaseVariables = (serviceName: string) => ({
   DATABASE_URL: env.url(["postgres", "postgresql"]),
   /** The password, read again for every new connection so that a rotated one needs no restart. */
-  DATABASE_PASSWORD_FILE: env.filePath(),
+  DATABASE_PASSWORD_FILE: env.filePath().optional(),
   DATABASE_SCHEMA: env.name(serviceName),
   DATABASE_POOL_SIZE: env.integer(1, 200, 10),
   DATABASE_MIGRATE_ON_START: env.boolean(true),
@@ -80,7 +76,7 @@ export const databaseVariables = (serviceName: string) => ({
 export const brokerVariables = {
   AMQP_URL: env.url(["amqp", "amqps"]),
   /** The password, read again for every reconnect. */
-  AMQP_PASSWORD_FILE: env.filePath(),
+  AMQP_PASSWORD_FILE: env.filePath().optional(),
   AMQP_NAMESPACE: env.name("parley"),
 };
 
@@ -91,9 +87,9 @@ export const brokerVariables = {
  */
 export const provisionVariables = {
   DATABASE_ADMIN_URL: env.url(["postgres", "postgresql"]),
-  DATABASE_ADMIN_PASSWORD_FILE: env.filePath(),
+  DATABASE_ADMIN_PASSWORD_FILE: env.filePath().optional(),
   DATABASE_MIGRATOR_URL: env.url(["postgres", "postgresql"]),
-  DATABASE_MIGRATOR_PASSWORD_FILE: env.filePath(),
+  DATABASE_MIGRATOR_PASSWORD_FILE: env.filePath().optional(),
   RABBITMQ_MANAGEMENT_URL: env.url(["http", "https"]),
   RABBITMQ_ADMIN_USER: z.string().min(1),
   RABBITMQ_ADMIN_PASSWORD_FILE: env.filePath(),

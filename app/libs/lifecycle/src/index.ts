@@ -1,8 +1,7 @@
-export { runMain, type MainOptions, type Stoppable } from "./run-main";
+export { runMain, type MainOptions, type OwnCommand, type Stoppable } from "./run-main";
 export {
   serveGrpcService,
   type GrpcServiceParts,
   type Releasable,
   type RunningGrpcService,
 } from "./serve-grpc-service";
-export { provisionConfigShape, provisionService, type BrokerRole, type ProvisionConfig } from "./provision";

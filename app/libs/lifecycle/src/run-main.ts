@@ -1,7 +1,6 @@
-import { ConfigError, loadConfig } from "@parley/config";
+import { ConfigError } from "@parley/config";
 import { type Logger, createLogger } from "@parley/logger";
 import { initMetrics } from "@parley/metrics";
-import { type BrokerRole, type ProvisionConfig, provisionConfigShape, provisionService } from "./provision";
 import { shutdownTelemetry } from "@parley/telemetry";
 
 export interface Stoppable {
@@ -9,7 +8,16 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-export interface MainOptions<Config extends { LOG_LEVEL: string }> {
+/** A command with a configuration of its own, not the service's. */
+export interface OwnCommand<Config extends { LOG_LEVEL: string }> {
+  loadConfig(): Config;
+  run(config: Config, logger: Logger): Promise<void>;
+}
+
+export interface MainOptions<
+  Config extends { LOG_LEVEL: string },
+  ProvisionConfig extends { LOG_LEVEL: string } = { LOG_LEVEL: string },
+> {
   service: string;
   loadConfig(): Config;
   /** `serve` is the default command; a service that owns tables adds `migrate`. */
@@ -17,11 +25,8 @@ export interface MainOptions<Config extends { LOG_LEVEL: string }> {
     serve(config: Config, logger: Logger): Promise<Stoppable>;
     migrate?(config: Config, logger: Logger): Promise<void>;
   };
-  /**
-   * `provision`, for a service that owns data: creates its database roles and broker user as the
-   * administrators. Its configuration is its own (see provisionConfigShape), not the service's.
-   */
-  provision?: { schema: string; broker: BrokerRole };
+  /** `provision`, for a service that owns data: creates its database roles and broker user. */
+  provision?: OwnCommand<ProvisionConfig>;
   /** How long a graceful stop may take before the process exits anyway. */
   stopTimeoutMs?: number;
 }
@@ -35,7 +40,10 @@ const EXIT_CONFIG = 78;
  * variables; SIGTERM or SIGINT stop it gracefully; an error nobody handled is a bug, logged as
  * fatal before the process exits (the orchestrator restarts it).
  */
-export function runMain<Config extends { LOG_LEVEL: string }>(options: MainOptions<Config>): void {
+export function runMain<
+  Config extends { LOG_LEVEL: string },
+  ProvisionConfig extends { LOG_LEVEL: string } = { LOG_LEVEL: string },
+>(options: MainOptions<Config, ProvisionConfig>): void {
   const { service, commands, stopTimeoutMs = 25_000 } = options;
   const command = process.argv[2] ?? "serve";
   const known = [...Object.keys(commands), ...(options.provision ? ["provision"] : [])];
@@ -65,12 +73,10 @@ export function runMain<Config extends { LOG_LEVEL: string }>(options: MainOptio
   };
 
   if (command === "provision") {
-    const { schema, broker } = options.provision!;
-    const config = configured(
-      () => loadConfig(provisionConfigShape(schema)) as ProvisionConfig & { LOG_LEVEL: string },
-    );
+    const provision = options.provision!;
+    const config = configured(() => provision.loadConfig());
     const { logger, die } = logging(config.LOG_LEVEL);
-    void provisionService(config, broker, logger).then(() => process.exit(0), die("provisioning failed"));
+    void provision.run(config, logger).then(() => process.exit(0), die("provisioning failed"));
     return;
   }
 

@@ -12,9 +12,10 @@ export interface DocumentedVariable {
   services: string[];
   /**
    * Who reads it: the service's own configuration schema; the runtime beneath it (Node.js, the
-   * OpenTelemetry SDK), written `all (Node.js)`; or only the manifests, written `all (manifests only)`.
+   * OpenTelemetry SDK), written `all (Node.js)`; only the manifests, written `all (manifests only)`;
+   * or the `provision` command, written `... (provision command)`.
    */
-  readBy: "service" | "runtime" | "manifests";
+  readBy: "service" | "runtime" | "manifests" | "provision";
   required: boolean;
   /** The default column as written, without backticks. */
   defaultValue: string;
@@ -36,7 +37,14 @@ export function configurationTable(
       const remark = /\(([^)]*)\)$/.exec(servicesCell)?.[1];
       const services = servicesCell.replace(/\s*\([^)]*\)$/, "");
       const list = services === "all" ? [...ALL_SERVICES] : services.split(",").map((s) => s.trim());
-      const readBy = remark === undefined ? "service" : remark === "manifests only" ? "manifests" : "runtime";
+      const readBy =
+        remark === undefined
+          ? "service"
+          : remark === "manifests only"
+            ? "manifests"
+            : remark === "provision command"
+              ? "provision"
+              : "runtime";
       const defaults = defaultCell.split(" / ").map((d) => d.replace(/`/g, ""));
       return [...names.matchAll(/`([A-Z0-9_]+)`/g)].map((m, index) => ({
         name: m[1]!,

@@ -2,6 +2,7 @@
 import "@parley/telemetry/register";
 import { loadConfig } from "@parley/config";
 import { runMain } from "@parley/lifecycle";
+import { provisionConfigShape, provisionService } from "@parley/provisioning";
 import { migrateAuth, startAuth } from "./app";
 import { authConfigShape } from "./config";
 
@@ -9,5 +10,8 @@ runMain({
   service: "auth",
   loadConfig: () => loadConfig(authConfigShape),
   commands: { serve: startAuth, migrate: migrateAuth },
-  provision: { schema: "auth", broker: "publisher" },
+  provision: {
+    loadConfig: () => loadConfig(provisionConfigShape("auth")),
+    run: (config, logger) => provisionService(config, "publisher", logger),
+  },
 });

@@ -2,6 +2,7 @@
 import "@parley/telemetry/register";
 import { loadConfig } from "@parley/config";
 import { runMain } from "@parley/lifecycle";
+import { provisionConfigShape, provisionService } from "@parley/provisioning";
 import { migrateMessaging, startMessaging } from "./app";
 import { messagingConfigShape } from "./config";
 
@@ -9,5 +10,8 @@ runMain({
   service: "messaging",
   loadConfig: () => loadConfig(messagingConfigShape),
   commands: { serve: startMessaging, migrate: migrateMessaging },
-  provision: { schema: "messaging", broker: "publisher" },
+  provision: {
+    loadConfig: () => loadConfig(provisionConfigShape("messaging")),
+    run: (config, logger) => provisionService(config, "publisher", logger),
+  },
 });

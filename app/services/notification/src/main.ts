@@ -2,6 +2,7 @@
 import "@parley/telemetry/register";
 import { loadConfig } from "@parley/config";
 import { runMain } from "@parley/lifecycle";
+import { provisionConfigShape, provisionService } from "@parley/provisioning";
 import { migrateNotification, startNotification } from "./app";
 import { notificationConfigShape } from "./config";
 
@@ -9,5 +10,8 @@ runMain({
   service: "notification",
   loadConfig: () => loadConfig(notificationConfigShape),
   commands: { serve: startNotification, migrate: migrateNotification },
-  provision: { schema: "notification", broker: { consumer: "notification" } },
+  provision: {
+    loadConfig: () => loadConfig(provisionConfigShape("notification")),
+    run: (config, logger) => provisionService(config, { consumer: "notification" }, logger),
+  },
 });

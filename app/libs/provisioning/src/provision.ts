@@ -18,6 +18,7 @@ export const provisionConfigShape = (schema: string) => ({
 });
 
 export interface ProvisionConfig {
+  LOG_LEVEL: string;
   DATABASE_URL: string;
   DATABASE_PASSWORD_FILE?: string;
   DATABASE_SCHEMA: string;
@@ -30,7 +31,7 @@ export interface ProvisionConfig {
   AMQP_NAMESPACE: string;
   RABBITMQ_MANAGEMENT_URL: string;
   RABBITMQ_ADMIN_USER: string;
-  RABBITMQ_ADMIN_PASSWORD_FILE?: string;
+  RABBITMQ_ADMIN_PASSWORD_FILE: string;
 }
 
 /** What a service's broker user may do: publish events, or consume them as `consumer`. */

@@ -1,0 +1,1 @@
+export { provisionConfigShape, provisionService, type BrokerRole, type ProvisionConfig } from "./provision";
