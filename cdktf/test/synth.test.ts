@@ -41,15 +41,15 @@ describe.each(environments.map(({ name }) => name))("the %s environment", (envir
     expect(stack(environment, component)).toMatchSnapshot();
   });
 
-  it("deploys network, then cluster, then data and messaging, then platform", () => {
+  it("deploys network, then cluster, data and messaging (which need no cluster), then platform", () => {
     const dependencies = (component: string) =>
       [...(app.manifest.stacks[`parley-${environment}-${component}`]?.dependencies ?? [])].sort();
     const prefixed = (...names: string[]) => names.map((name) => `parley-${environment}-${name}`).sort();
     expect(dependencies("network")).toEqual([]);
     expect(dependencies("cluster")).toEqual(prefixed("network"));
-    expect(dependencies("data")).toEqual(prefixed("cluster", "network"));
-    expect(dependencies("messaging")).toEqual(prefixed("cluster", "network"));
-    expect(dependencies("platform")).toEqual(prefixed("cluster", "data", "messaging"));
+    expect(dependencies("data")).toEqual(prefixed("network"));
+    expect(dependencies("messaging")).toEqual(prefixed("network"));
+    expect(dependencies("platform")).toEqual(prefixed("cluster", "data", "messaging", "network"));
   });
 });
 
@@ -108,6 +108,7 @@ describe.each(environments.map(({ name }) => name))(
         `data.terraform_remote_state.cross-stack-reference-input-parley-${environment}-cluster`,
         `data.terraform_remote_state.cross-stack-reference-input-parley-${environment}-data`,
         `data.terraform_remote_state.cross-stack-reference-input-parley-${environment}-messaging`,
+        `data.terraform_remote_state.cross-stack-reference-input-parley-${environment}-network`,
       ]);
     });
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   applications,
   clusterAnnotations,
+  deployedWithClusterFacts,
   inlinePatches,
   projects,
   sources,
@@ -13,11 +14,52 @@ import { CLOUD_ENVIRONMENTS, find, render, repoRoot } from "./test-support/rende
 
 const bootstrap = (environment: string) => render(`gitops/bootstrap/${environment}`);
 
+// What Terraform's gitops-bootstrap module writes on an environment's cluster Secret, for example.
+const clusterFacts = (environment: string): Record<string, string> => ({
+  "parley.dev/aws-region": "eu-west-1",
+  "parley.dev/environment": environment,
+  "parley.dev/external-secrets-role-arn": `arn:aws:iam::123456789012:role/parley-${environment}-external-secrets`,
+  "parley.dev/database-admin-secret-arn":
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-4567-89ab-AbCdEf",
+  "parley.dev/database-endpoint": `parley-${environment}.c0ffee.eu-west-1.rds.amazonaws.com:5432`,
+  "parley.dev/database-name": "parley",
+  "parley.dev/rabbitmq-admin-secret-name": `parley-${environment}/rabbitmq`,
+  "parley.dev/rabbitmq-management-url": "https://b-0123.mq.eu-west-1.amazonaws.com",
+  "parley.dev/cluster-security-group-id": "sg-0c1a55e7",
+  "parley.dev/postgres-client-security-group-id": "sg-0da7aba5e",
+  "parley.dev/rabbitmq-client-security-group-id": "sg-0b0cce12",
+});
+
 describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
   it("deploys the services from the environment's own overlay", () => {
-    expect(find(bootstrap(environment), "Application", "parley").spec.source.path).toBe(
-      `gitops/overlays/${environment}`,
-    );
+    const parley = applications(bootstrap(environment)).find((a) => a.name === "parley")!;
+    expect(parley.spec.source.path).toBe(`gitops/overlays/${environment}`);
+  });
+
+  it("fills the administrators' secrets, the database endpoint, the broker URL and the security groups from the cluster facts", () => {
+    const parley = applications(bootstrap(environment)).find((a) => a.name === "parley")!;
+    const facts = clusterFacts(environment);
+    const objects = deployedWithClusterFacts(parley, facts);
+    const databaseAdmin = find(objects, "ExternalSecret", "parley-database-admin").spec;
+    const brokerAdmin = find(objects, "ExternalSecret", "parley-rabbitmq-admin").spec;
+    expect({
+      databaseKeys: databaseAdmin.data.map((d: { remoteRef: { key: string } }) => d.remoteRef.key),
+      databaseUrl: databaseAdmin.target.template.data.DATABASE_ADMIN_URL,
+      brokerKeys: brokerAdmin.data.map((d: { remoteRef: { key: string } }) => d.remoteRef.key),
+      managementUrl: brokerAdmin.target.template.data.RABBITMQ_MANAGEMENT_URL,
+      groups: find(objects, "SecurityGroupPolicy", "data-clients").spec.securityGroups.groupIds,
+    }).toEqual({
+      databaseKeys: [
+        facts["parley.dev/database-admin-secret-arn"],
+        facts["parley.dev/database-admin-secret-arn"],
+      ],
+      // External Secrets fills in the master user's name; the rest is the environment's.
+      databaseUrl: `postgres://{{ .username | urlquery }}@parley-${environment}.c0ffee.eu-west-1.rds.amazonaws.com:5432/parley?sslmode=require`,
+      brokerKeys: [`parley-${environment}/rabbitmq`, `parley-${environment}/rabbitmq`],
+      managementUrl: "https://b-0123.mq.eu-west-1.amazonaws.com",
+      groups: ["sg-0c1a55e7", "sg-0da7aba5e", "sg-0b0cce12"],
+    });
+    expect(JSON.stringify(objects)).not.toContain("from-cluster-annotation");
   });
 
   it("runs the platform components and the services", () => {
@@ -64,11 +106,7 @@ describe("the cluster facts", () => {
   // Terraform's gitops-bootstrap module writes them; cdktf/test/gitops-handover.test.ts compares both sides.
   it("read from the cluster secret's annotations are the ones the hand-over READMEs document", () => {
     const annotations = clusterAnnotations(bootstrap("staging"));
-    expect(annotations).toEqual([
-      "parley.dev/aws-region",
-      "parley.dev/environment",
-      "parley.dev/external-secrets-role-arn",
-    ]);
+    expect(annotations).toEqual(Object.keys(clusterFacts("staging")).sort());
     for (const file of ["gitops/README.md", "terraform/modules/gitops-bootstrap/README.md"]) {
       const readme = readFileSync(path.join(repoRoot, file), "utf8");
       for (const annotation of annotations) expect(readme).toContain(`\`${annotation}\``);
@@ -81,7 +119,7 @@ describe("the Argo CD checks", () => {
 
   it("catch a missing path, an unpinned chart and a foreign repository", () => {
     const objects = staging();
-    find(objects, "Application", "parley").spec.source.path = "gitops/overlays/stagin";
+    find(objects, "ApplicationSet", "parley").spec.template.spec.source.path = "gitops/overlays/stagin";
     find(objects, "Application", "loki").spec.source.targetRevision = "6.x";
     find(objects, "Application", "observability").spec.source.repoURL = "https://example.com/fork.git";
     expect(sources(objects)).toEqual([
@@ -102,7 +140,7 @@ describe("the Argo CD checks", () => {
 
   it("catch ServiceMonitors and ExternalSecrets synced before their CRDs", () => {
     const objects = staging();
-    find(objects, "Application", "parley").metadata.annotations!["argocd.argoproj.io/sync-wave"] = "-5";
+    find(objects, "ApplicationSet", "parley").metadata.annotations!["argocd.argoproj.io/sync-wave"] = "-5";
     expect(waves(objects)).toEqual([
       "parley: uses external-secrets.io in wave -5, not after external-secrets installs it",
       "parley: uses monitoring.coreos.com in wave -5, not after kube-prometheus-stack installs it",
@@ -128,9 +166,18 @@ describe("the Argo CD checks", () => {
     );
     find(objects, "Application", "tempo").spec.destination.namespace = "default";
     expect(projects(objects)).toEqual([
-      "parley: project parley does not allow NetworkPolicy",
       "tempo: project platform does not allow namespace default",
+      "parley: project parley does not allow NetworkPolicy",
     ]);
+  });
+
+  it("catch a cluster fact the cluster Secret lacks, as missingkey=error does", () => {
+    const parley = applications(staging()).find((a) => a.name === "parley")!;
+    const facts = clusterFacts("staging");
+    delete facts["parley.dev/database-endpoint"];
+    expect(() => deployedWithClusterFacts(parley, facts)).toThrow(
+      'map has no entry for key "parley.dev/database-endpoint"',
+    );
   });
 
   it("catch an inline patch whose target or path does not exist", () => {

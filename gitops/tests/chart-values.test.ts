@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./test-support/render";
+import { VENDORED_CRDS } from "./test-support/crd-schemas";
 import { VENDOR_DIR, chartPins, pinMismatches, vendorSources, valuesErrors } from "./test-support/vendor";
 
 const pins = chartPins();
@@ -67,10 +68,20 @@ describe("gitops/vendor/sources.yaml", () => {
       .filter(([, file]) => !file.matchesPin)
       .map(([name]) => name);
     expect(unproven.sort()).toEqual([
+      "crds/vpcresources.k8s.aws_securitygrouppolicies.yaml",
       "values-schemas/external-secrets-00c5cec.json",
       "values-schemas/loki-7924779.json",
       "values-schemas/opentelemetry-collector-0.130.1.json",
     ]);
+  });
+
+  it("records the source of every vendored CRD, and holds each one it records", () => {
+    const crds = Object.values(VENDORED_CRDS).flat();
+    expect(crds.length).toBeGreaterThan(0);
+    for (const file of crds) {
+      expect({ file, recorded: sources.files[file]?.repo !== undefined }).toEqual({ file, recorded: true });
+      expect(existsSync(path.join(repoRoot, VENDOR_DIR, file))).toBe(true);
+    }
   });
 });
 

@@ -30,10 +30,15 @@ describe("the README's Configuration table", () => {
 });
 
 describe.each(ENVIRONMENTS)("the services' environment in the %s overlay", (environment) => {
-  it("sets every required variable in every Deployment and Job, and nothing the table does not list", () => {
+  it("sets every required variable in every container of its Deployments and Jobs, and nothing the table does not list", () => {
     const workloads = environmentOf(environment);
     expect(workloads.map((w) => w.workload)).toEqual(
-      expect.arrayContaining(["Deployment/gateway", "Job/auth-migrate", "Job/messaging-migrate"]),
+      expect.arrayContaining([
+        "Deployment/gateway",
+        "Job/auth-migrate",
+        "Job/auth-migrate (provision)",
+        "Job/messaging-migrate",
+      ]),
     );
     expect(configurationProblems(workloads, documented)).toEqual([]);
   });
@@ -62,29 +67,23 @@ describe("the images and npm start", () => {
 });
 
 describe("the configuration check", () => {
-  it("catches a misspelt variable and a missing required one", () => {
+  it("catches a misspelt variable and a missing required one, as each command requires them", () => {
     const objects = render(overlayDir("staging"));
     const config = objects.find(
       (o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("messaging-config"),
     )!;
     config.data.AUTH_GRPC_ULR = config.data.AUTH_GRPC_URL;
     delete config.data.AUTH_GRPC_URL;
-    find(objects, "ExternalSecret", "parley-database").spec.target.template.data = { DATABASE_URI: "x" };
+    const migrate = find(objects, "Job", "notification-migrate").spec.template.spec.containers[0];
+    migrate.env.find((e: { name: string }) => e.name === "DATABASE_URL").name = "DATABASE_URI";
+    const provision = find(objects, "Job", "auth-migrate").spec.template.spec.initContainers[0];
+    provision.env = provision.env.filter((e: { name: string }) => e.name !== "RABBITMQ_ADMIN_USER");
     expect(configurationProblems(environmentOf("staging", objects), documented)).toEqual([
-      "Deployment/auth: DATABASE_URI is not in the README's table for auth",
-      "Deployment/auth: required DATABASE_URL is not set",
       "Deployment/messaging: AUTH_GRPC_ULR is not in the README's table for messaging",
-      "Deployment/messaging: DATABASE_URI is not in the README's table for messaging",
-      "Deployment/messaging: required DATABASE_URL is not set",
       "Deployment/messaging: required AUTH_GRPC_URL is not set",
-      "Deployment/notification: DATABASE_URI is not in the README's table for notification",
-      "Deployment/notification: required DATABASE_URL is not set",
-      "Job/auth-migrate: DATABASE_URI is not in the README's table for auth",
-      "Job/auth-migrate: required DATABASE_URL is not set",
+      "Job/auth-migrate (provision): required RABBITMQ_ADMIN_USER is not set",
+      "Job/messaging-migrate (provision): AUTH_GRPC_ULR is not in the README's table for messaging",
       "Job/messaging-migrate: AUTH_GRPC_ULR is not in the README's table for messaging",
-      "Job/messaging-migrate: DATABASE_URI is not in the README's table for messaging",
-      "Job/messaging-migrate: required DATABASE_URL is not set",
-      "Job/messaging-migrate: required AUTH_GRPC_URL is not set",
       "Job/notification-migrate: DATABASE_URI is not in the README's table for notification",
       "Job/notification-migrate: required DATABASE_URL is not set",
     ]);

@@ -70,10 +70,11 @@ describe("the local overlay's NetworkPolicies", () => {
     allowedFlows(objects, [...CLUSTER_PEERS, kubeApiServer]);
 
   it("allow exactly the designed flows, with PostgreSQL and RabbitMQ in the cluster", () => {
-    const data = [...TABLE_OWNERS, ...MIGRATIONS].flatMap((p) => [
-      `${p} -> postgresql:5432/TCP`,
-      `${p} -> rabbitmq:5672/TCP`,
-    ]);
+    // The servers speak SQL and AMQP; the migration Jobs SQL and the broker's management API.
+    const data = [
+      ...TABLE_OWNERS.flatMap((p) => [`${p} -> postgresql:5432/TCP`, `${p} -> rabbitmq:5672/TCP`]),
+      ...MIGRATIONS.flatMap((p) => [`${p} -> postgresql:5432/TCP`, `${p} -> rabbitmq:15672/TCP`]),
+    ];
     expect(flows()).toEqual(
       expectedFlows(
         data,
@@ -116,6 +117,8 @@ describe.each([
     ports: [
       { port: 5432, protocol: "TCP" },
       { port: 5671, protocol: "TCP" },
+      // Amazon MQ's management API (its console URL).
+      { port: 443, protocol: "TCP" },
       // Plain AMQP is never allowed out: Amazon MQ speaks TLS only.
       { port: 5672, protocol: "TCP" },
     ],
@@ -123,10 +126,10 @@ describe.each([
   };
 
   it("allow exactly the designed flows, with the managed database and broker in the VPC", () => {
-    const data = [...TABLE_OWNERS, ...MIGRATIONS].flatMap((p) => [
-      `${p} -> managed-data:5432/TCP`,
-      `${p} -> managed-data:5671/TCP`,
-    ]);
+    const data = [
+      ...TABLE_OWNERS.flatMap((p) => [`${p} -> managed-data:5432/TCP`, `${p} -> managed-data:5671/TCP`]),
+      ...MIGRATIONS.flatMap((p) => [`${p} -> managed-data:5432/TCP`, `${p} -> managed-data:443/TCP`]),
+    ];
     expect(allowedFlows(render(overlayDir(environment)), [...CLUSTER_PEERS, managedData])).toEqual(
       expectedFlows(data, [], []),
     );

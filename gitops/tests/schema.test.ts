@@ -48,9 +48,9 @@ describe("the schema checks", () => {
 
   it("catch a misspelt field in a custom resource", () => {
     const objects = render("gitops/overlays/staging");
-    find(objects, "ExternalSecret", "parley-database").spec.refreshIntervall = "1h";
+    find(objects, "ExternalSecret", "auth-database").spec.refreshIntervall = "5m";
     expect(unknownFields(objects)).toEqual([
-      "ExternalSecret/parley/parley-database.spec.refreshIntervall: unknown field",
+      "ExternalSecret/parley/auth-database.spec.refreshIntervall: unknown field",
     ]);
   });
 
@@ -62,8 +62,21 @@ describe("the schema checks", () => {
 
   it("catch a value of the wrong type in a custom resource", () => {
     const objects = render("gitops/bootstrap/staging");
-    find(objects, "Application", "parley").spec.syncPolicy.automated = { prune: "yes" };
-    expect(schemaErrors(objects)).toEqual([expect.stringContaining("Application/argocd/parley:")]);
+    find(objects, "Application", "traefik").spec.syncPolicy.automated = { prune: "yes" };
+    expect(schemaErrors(objects)).toEqual([expect.stringContaining("Application/argocd/traefik:")]);
+  });
+
+  it("catch a misspelt field and an invalid value in a custom resource checked against its vendored CRD", () => {
+    const objects = render("gitops/overlays/production");
+    const policy = find(objects, "SecurityGroupPolicy", "data-clients");
+    policy.spec.securityGroups.groupIds = [];
+    policy.spec.podSelector.matchLabel = policy.spec.podSelector.matchLabels;
+    expect(schemaErrors(objects)).toEqual([
+      "SecurityGroupPolicy/parley/data-clients: .spec.securityGroups.groupIds should NOT have fewer than 1 items",
+    ]);
+    expect(unknownFields(objects)).toEqual([
+      "SecurityGroupPolicy/parley/data-clients.spec.podSelector.matchLabel: unknown field",
+    ]);
   });
 
   it("reject a kind with no known schema", () => {

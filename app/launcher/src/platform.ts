@@ -140,7 +140,8 @@ export function launcherVariables(name: ServiceName): string[] {
   const targets = new Map(services.map((s) => [s.name, "127.0.0.1:1"]));
   const storage = name === "gateway" ? {} : Object.fromEntries(storageVariables.map((key) => [key, ""]));
   const context = { storage, keysDir: "", targets, port: 1 };
-  return ["ADMIN_PORT", "OTEL_SERVICE_NAME", "AMQP_NAMESPACE", ...Object.keys(spec.env(context))];
+  const namespace = name === "gateway" ? [] : ["AMQP_NAMESPACE"];
+  return ["ADMIN_PORT", "OTEL_SERVICE_NAME", ...namespace, ...Object.keys(spec.env(context))];
 }
 
 const definedOnly = (env: NodeJS.ProcessEnv) =>
@@ -222,7 +223,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             ADMIN_PORT: String(adminPort),
             ...options.env,
             OTEL_SERVICE_NAME: spec.name,
-            AMQP_NAMESPACE: namespace,
+            ...(isDataService(spec.name) ? { AMQP_NAMESPACE: namespace } : {}),
             ...spec.env({
               storage: isDataService(spec.name) ? credentials.services[spec.name].serveEnv : {},
               keysDir,

@@ -1,6 +1,7 @@
 export type EnvironmentName = "dev" | "staging" | "production";
 
 export interface NodeGroupConfig {
+  /** Types that take security groups for pods (trunk network interfaces): no t-family types. */
   instanceTypes: string[];
   capacityType: "ON_DEMAND" | "SPOT";
   minSize: number;
@@ -29,6 +30,10 @@ export interface EnvironmentConfig {
     supportType: "STANDARD" | "EXTENDED";
     /** Empty keeps the API endpoint private to the VPC. */
     endpointPublicAccessCidrs: string[];
+    /**
+     * The cluster's only administrators (EKS access entries), roles of the environment's account; the
+     * identity that deploys the platform stack must be one. The creator gets no access of its own.
+     */
     adminPrincipalArns: string[];
     deletionProtection: boolean;
     nodeGroups: Record<string, NodeGroupConfig>;
@@ -55,9 +60,10 @@ export interface EnvironmentConfig {
     repositoryUrl: string;
     targetRevision: string;
     /**
-     * Raise to copy the current database and broker credentials into `parley/<name>/database` and
-     * `parley/<name>/rabbitmq` again (after RDS rotated the master password; see README).
+     * Version of each service password, by secret: `<service>/database`, `<service>/database-migrator`
+     * or `<service>/rabbitmq` of auth, messaging or notification (unlisted ones are 1). Raise one to
+     * rotate that password (terraform/modules/gitops-bootstrap/README.md).
      */
-    credentialsVersion: number;
+    credentialVersions: Record<string, number>;
   };
 }

@@ -1,7 +1,8 @@
 import { type EnvironmentConfig, type EnvironmentName } from "./environment";
 
-// Account ids, the state bucket names and the repository URL are the values to change when
-// deploying Parley into your own accounts (see README "Deploying an environment from scratch").
+// Account ids, the administrators' roles, the state bucket names and the repository URL are the
+// values to change when deploying Parley into your own accounts (see README "Deploying an
+// environment from scratch").
 
 type Section = "network" | "cluster" | "database" | "messaging";
 
@@ -18,7 +19,6 @@ const base = {
     kubernetesVersion: "1.35",
     supportType: "STANDARD",
     endpointPublicAccessCidrs: [],
-    adminPrincipalArns: [],
     deletionProtection: true,
   },
   database: {
@@ -32,7 +32,7 @@ const base = {
   gitops: {
     repositoryUrl: "https://github.com/parley-messaging/parley.git",
     targetRevision: "main",
-    credentialsVersion: 1,
+    credentialVersions: {},
   },
 } satisfies Pick<EnvironmentConfig, "region" | "availabilityZones" | "gitops"> & {
   [S in Section]: Partial<EnvironmentConfig[S]>;
@@ -90,10 +90,18 @@ export const dev = environment("dev", {
   logRetentionDays: 30,
   network: { cidrBlock: "10.10.0.0/16", singleNatGateway: true },
   cluster: {
+    adminPrincipalArns: ["arn:aws:iam::111111111111:role/parley-platform-admin"],
     deletionProtection: false,
     endpointPublicAccessCidrs: devApiAccessCidrs(),
     nodeGroups: {
-      general: { instanceTypes: ["t3.large"], capacityType: "SPOT", minSize: 1, maxSize: 3, desiredSize: 2 },
+      // Spot, in two families for capacity; not t3, which takes no security groups for pods.
+      general: {
+        instanceTypes: ["m6i.large", "m5.large"],
+        capacityType: "SPOT",
+        minSize: 1,
+        maxSize: 3,
+        desiredSize: 2,
+      },
     },
   },
   database: {
@@ -114,6 +122,7 @@ export const staging = environment("staging", {
   logRetentionDays: 90,
   network: { cidrBlock: "10.20.0.0/16", singleNatGateway: true },
   cluster: {
+    adminPrincipalArns: ["arn:aws:iam::222222222222:role/parley-platform-admin"],
     deletionProtection: false,
     nodeGroups: {
       general: {
@@ -141,6 +150,7 @@ export const production = environment("production", {
   logRetentionDays: 365,
   network: { cidrBlock: "10.30.0.0/16" },
   cluster: {
+    adminPrincipalArns: ["arn:aws:iam::333333333333:role/parley-platform-admin"],
     nodeGroups: {
       general: {
         instanceTypes: ["m6i.xlarge"],

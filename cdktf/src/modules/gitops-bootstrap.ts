@@ -14,9 +14,23 @@ export interface GitopsBootstrapInputs {
   argocd_chart_version?: string;
   argocd_apps_chart_version?: string;
   external_secrets_service_account?: { namespace?: string; name?: string };
-  database: { host: string; port: number; name: string; secret_arn: string };
-  rabbitmq: { endpoint: string; secret_arn: string };
-  credentials_version?: number;
+  database: {
+    host: string;
+    port: number;
+    name: string;
+    master_secret_arn: string;
+    master_secret_kms_key_arn: string;
+  };
+  rabbitmq: {
+    endpoint: string;
+    management_url: string;
+    admin_secret_arn: string;
+    admin_secret_name: string;
+    admin_secret_kms_key_arn: string;
+  };
+  security_group_ids: { cluster: string; postgres_clients: string; rabbitmq_clients: string };
+  /** By secret, `<service>/database`, `<service>/database-migrator` or `<service>/rabbitmq`. */
+  credential_versions?: Record<string, number>;
   signing_key_id?: string;
   extra_cluster_annotations?: Record<string, string>;
   tags?: Record<string, string>;

@@ -18,7 +18,8 @@ export interface KubernetesInputs {
   vpc_id: string;
   subnet_ids: string[];
   endpoint_public_access_cidrs?: string[];
-  admin_principal_arns?: string[];
+  /** The only cluster administrators (the creator gets no access entry of its own). */
+  admin_principal_arns: string[];
   node_groups: Record<string, NodeGroupInputs>;
   deletion_protection?: boolean;
   log_retention_days?: number;

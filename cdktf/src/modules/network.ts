@@ -27,4 +27,14 @@ export class NetworkModule extends LocalModule<NetworkInputs> {
   get databaseSubnetIds(): string[] {
     return this.getList("database_subnet_ids");
   }
+
+  /** The group RDS admits, worn by the pods a SecurityGroupPolicy gives it. */
+  get postgresClientSecurityGroupId(): string {
+    return this.getString("postgres_client_security_group_id");
+  }
+
+  /** The group Amazon MQ admits, worn by the pods a SecurityGroupPolicy gives it. */
+  get rabbitmqClientSecurityGroupId(): string {
+    return this.getString("rabbitmq_client_security_group_id");
+  }
 }

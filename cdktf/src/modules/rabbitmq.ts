@@ -10,6 +10,7 @@ export interface RabbitmqInputs {
   engine_version?: string;
   host_instance_type?: string;
   admin_username?: string;
+  admin_secret_version?: number;
   maintenance_window?: { day_of_week: string; time_of_day: string };
   tags?: Record<string, string>;
 }
@@ -25,6 +26,14 @@ export class RabbitmqModule extends LocalModule<RabbitmqInputs> {
 
   get credentialsSecretArn(): string {
     return this.getString("credentials_secret_arn");
+  }
+
+  get managementUrl(): string {
+    return this.getString("management_url");
+  }
+
+  get credentialsSecretName(): string {
+    return this.getString("credentials_secret_name");
   }
 
   get credentialsKmsKeyArn(): string {

@@ -1,6 +1,5 @@
 import { type Construct } from "constructs";
 import { type EnvironmentConfig } from "../config/environment";
-import { type KubernetesModule } from "../modules/kubernetes";
 import { type NetworkModule } from "../modules/network";
 import { PostgresModule } from "../modules/postgres";
 import { ParleyStack } from "./parley-stack";
@@ -8,19 +7,15 @@ import { ParleyStack } from "./parley-stack";
 export class DataStack extends ParleyStack {
   readonly postgres: PostgresModule;
 
-  constructor(
-    scope: Construct,
-    environment: EnvironmentConfig,
-    network: NetworkModule,
-    cluster: KubernetesModule,
-  ) {
+  constructor(scope: Construct, environment: EnvironmentConfig, network: NetworkModule) {
     super(scope, environment, "data");
     const { database } = environment;
     this.postgres = new PostgresModule(this, "postgres", {
       identifier: this.resourcePrefix,
       vpc_id: network.vpcId,
       subnet_ids: network.databaseSubnetIds,
-      allowed_security_groups: { cluster: cluster.clusterSecurityGroupId },
+      // Only the pods that own data wear this group (a SecurityGroupPolicy in gitops/), not the cluster.
+      allowed_security_groups: { clients: network.postgresClientSecurityGroupId },
       engine_version: database.engineVersion,
       allow_major_version_upgrade: database.allowMajorVersionUpgrade,
       instance_class: database.instanceClass,

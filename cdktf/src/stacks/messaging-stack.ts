@@ -1,6 +1,5 @@
 import { type Construct } from "constructs";
 import { type EnvironmentConfig } from "../config/environment";
-import { type KubernetesModule } from "../modules/kubernetes";
 import { type NetworkModule } from "../modules/network";
 import { RabbitmqModule } from "../modules/rabbitmq";
 import { ParleyStack } from "./parley-stack";
@@ -8,18 +7,14 @@ import { ParleyStack } from "./parley-stack";
 export class MessagingStack extends ParleyStack {
   readonly rabbitmq: RabbitmqModule;
 
-  constructor(
-    scope: Construct,
-    environment: EnvironmentConfig,
-    network: NetworkModule,
-    cluster: KubernetesModule,
-  ) {
+  constructor(scope: Construct, environment: EnvironmentConfig, network: NetworkModule) {
     super(scope, environment, "messaging");
     this.rabbitmq = new RabbitmqModule(this, "rabbitmq", {
       name: this.resourcePrefix,
       vpc_id: network.vpcId,
       subnet_ids: network.privateSubnetIds,
-      allowed_security_groups: { cluster: cluster.clusterSecurityGroupId },
+      // Only the pods that own data wear this group (a SecurityGroupPolicy in gitops/), not the cluster.
+      allowed_security_groups: { clients: network.rabbitmqClientSecurityGroupId },
       deployment_mode: environment.messaging.deploymentMode,
       host_instance_type: environment.messaging.hostInstanceType,
       tags: this.tags,

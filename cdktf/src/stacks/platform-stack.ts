@@ -3,12 +3,14 @@ import { type Construct } from "constructs";
 import { type EnvironmentConfig } from "../config/environment";
 import { GitopsBootstrapModule } from "../modules/gitops-bootstrap";
 import { type KubernetesModule } from "../modules/kubernetes";
+import { type NetworkModule } from "../modules/network";
 import { type PostgresModule } from "../modules/postgres";
 import { type RabbitmqModule } from "../modules/rabbitmq";
 import { HelmProvider, KubernetesProvider } from "../providers";
 import { ParleyStack } from "./parley-stack";
 
 export interface PlatformDependencies {
+  network: NetworkModule;
   cluster: KubernetesModule;
   postgres: PostgresModule;
   rabbitmq: RabbitmqModule;
@@ -16,7 +18,10 @@ export interface PlatformDependencies {
 
 /**
  * Argo CD, the root application, and the hand-over to gitops/: the cluster facts on Argo CD's
- * cluster Secret, the `parley/<environment>/*` secrets External Secrets reads and its IRSA role. The Kubernetes and Helm providers read the cluster's address
+ * cluster Secret (with where the RDS master secret and the broker administrator secret are, and the
+ * security groups of the pods that own data), the `parley/<environment>/*` secrets External Secrets
+ * reads (one login per service and store) and its IRSA role. The Kubernetes and Helm providers read
+ * the cluster's address
  * from the cluster stack's state and fetch a token with `aws eks get-token` when they run, so
  * nothing here needs a cluster at synth time and the stack plans as soon as the cluster stack
  * has been applied.
@@ -27,7 +32,7 @@ export class PlatformStack extends ParleyStack {
   constructor(
     scope: Construct,
     environment: EnvironmentConfig,
-    { cluster, postgres, rabbitmq }: PlatformDependencies,
+    { network, cluster, postgres, rabbitmq }: PlatformDependencies,
   ) {
     super(scope, environment, "platform");
 
@@ -54,10 +59,22 @@ export class PlatformStack extends ParleyStack {
         host: postgres.address,
         port: postgres.port,
         name: postgres.databaseName,
-        secret_arn: postgres.masterUserSecretArn,
+        master_secret_arn: postgres.masterUserSecretArn,
+        master_secret_kms_key_arn: postgres.kmsKeyArn,
       },
-      rabbitmq: { endpoint: rabbitmq.amqpEndpoint, secret_arn: rabbitmq.credentialsSecretArn },
-      credentials_version: environment.gitops.credentialsVersion,
+      rabbitmq: {
+        endpoint: rabbitmq.amqpEndpoint,
+        management_url: rabbitmq.managementUrl,
+        admin_secret_arn: rabbitmq.credentialsSecretArn,
+        admin_secret_name: rabbitmq.credentialsSecretName,
+        admin_secret_kms_key_arn: rabbitmq.credentialsKmsKeyArn,
+      },
+      security_group_ids: {
+        cluster: cluster.clusterSecurityGroupId,
+        postgres_clients: network.postgresClientSecurityGroupId,
+        rabbitmq_clients: network.rabbitmqClientSecurityGroupId,
+      },
+      credential_versions: environment.gitops.credentialVersions,
       tags: this.tags,
     });
   }

@@ -1,6 +1,6 @@
 import { blocks, resources, type Body } from "../support/terraform-json";
 import { isSet } from "./hcl-values";
-import { evaluateEach, type ModuleRule } from "./rule";
+import { evaluateEach, unjustified, type ModuleRule } from "./rule";
 
 /** The parameters of the module's parameter group an instance uses, by name. */
 function instanceParameters(module: Body, instance: Body): Map<string, string> {
@@ -71,15 +71,18 @@ export const databaseRules: ModuleRule[] = [
   },
   {
     id: "rds-iam-authentication",
-    title: "RDS instances accept IAM database authentication",
+    title:
+      "RDS instances accept IAM database authentication, or say at the instance why they do not (Parley: per-service password roles)",
     mirrors: ["CKV_AWS_161", "AVD-AWS-0176"],
     scope: "module",
-    evaluate: (module) =>
-      evaluateEach(resources(module, "aws_db_instance"), ({ address, body }) =>
-        body.iam_database_authentication_enabled === true
-          ? undefined
-          : `${address} must set iam_database_authentication_enabled = true`,
-      ),
+    evaluate: (module, skips) =>
+      evaluateEach(resources(module, "aws_db_instance"), ({ address, body }) => {
+        if (body.iam_database_authentication_enabled === true) return undefined;
+        const problems = ["CKV_AWS_161", "AVD-AWS-0176"]
+          .map((check) => unjustified(skips, address, check, "has IAM database authentication off"))
+          .filter((problem): problem is string => problem !== undefined);
+        return problems.length > 0 ? problems : undefined;
+      }),
     violatingExample: `resource "aws_db_instance" "this" {\n  iam_database_authentication_enabled = false\n}\n`,
   },
   {

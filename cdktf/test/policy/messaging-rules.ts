@@ -60,7 +60,7 @@ export const messagingRules: ModuleRule[] = [
     scope: "module",
     evaluate: (module) => {
       const stored = resources(module, "aws_secretsmanager_secret_version").flatMap(({ body }) =>
-        strings(body.secret_string),
+        strings([body.secret_string, body.secret_string_wo]),
       );
       const users = resources(module, "aws_mq_broker").flatMap(({ address, body }) =>
         blocks(body.user).map((user) => ({ address, password: String(user.password) })),

@@ -2,6 +2,7 @@ import { baselineRules } from "./baseline-rules";
 import { databaseRules } from "./database-rules";
 import { environmentRules } from "./environment-rules";
 import { kubernetesRules } from "./kubernetes-rules";
+import { leastPrivilegeModuleRules, leastPrivilegeStackRules } from "./least-privilege-rules";
 import { messagingRules } from "./messaging-rules";
 import { networkRules } from "./network-rules";
 import { type ModuleRule, type StackRule } from "./rule";
@@ -12,6 +13,7 @@ export const moduleRules: ModuleRule[] = [
   ...kubernetesRules,
   ...messagingRules,
   ...baselineRules,
+  ...leastPrivilegeModuleRules,
 ];
 
-export const stackRules: StackRule[] = environmentRules;
+export const stackRules: StackRule[] = [...environmentRules, ...leastPrivilegeStackRules];

@@ -140,80 +140,202 @@ export function serviceAccountProblems(module: Body, bootstrap: K8sObject[]): st
   return problems;
 }
 
+// --- ApplicationSet patches ---------------------------------------------------------------------
+
+/** Argo CD's Go template for a cluster annotation, as the ApplicationSets write it. */
+const ANNOTATION = /\{\{\s*index \.metadata\.annotations "([^"]+)"\s*\}\}/g;
+
+/** A key or value with its cluster annotations resolved: the environment's name, the others as `annotation:<key>`. */
+export function resolveAnnotations(value: string, environment: string): string {
+  return value.replace(ANNOTATION, (_match, key: string) =>
+    key === "parley.dev/environment" ? environment : `annotation:${key}`,
+  );
+}
+
+function setPointer(target: Json, pointer: string, value: unknown): void {
+  const parts = pointer
+    .split("/")
+    .slice(1)
+    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (node[part] === undefined) node[part] = {};
+    node = node[part];
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+/**
+ * The objects as the ApplicationSets deploy them: each kustomize patch an ApplicationSet's template
+ * carries (JSON 6902 `replace`/`add` operations on a kind and name) applied, annotations still as
+ * Go templates. The overlay's placeholders for what only the cluster knows end up as those templates.
+ */
+export function asDeployed(objects: K8sObject[], bootstrap: K8sObject[]): K8sObject[] {
+  const patches: Json[] = bootstrap
+    .filter((o) => o.kind === "ApplicationSet")
+    .flatMap((set) => set.spec.template.spec.source?.kustomize?.patches ?? []);
+  return objects.map((object) => {
+    const own = patches.filter(
+      (p) => p.target?.kind === object.kind && p.target?.name === object.metadata.name,
+    );
+    if (own.length === 0) return object;
+    const patched = structuredClone(object);
+    for (const patch of own)
+      for (const operation of (parseYaml(String(patch.patch)) as Json[]) ?? [])
+        if (["replace", "add"].includes(operation.op)) setPointer(patched, operation.path, operation.value);
+    return patched;
+  });
+}
+
 // --- secrets ------------------------------------------------------------------------------------
 
 export interface SecretRead {
   /** Who reads it: the ExternalSecret. */
   by: string;
+  /** The Secrets Manager key, or `annotation:<key>` where a cluster annotation names it. */
   key: string;
-  /** The `{{ .field }}`s its template reads, or undefined when the JSON keys become the Secret's keys. */
+  /** The JSON fields it reads, or undefined when the JSON's keys become the Secret's keys as they are. */
   fields?: string[];
   /** The Kubernetes Secret's keys, when a template builds them. */
   template?: Record<string, string>;
+  refreshInterval?: string;
+}
+
+/** The `{{ .field }}`s a template reads (ApplicationSet-escaped `{{`{{ .x }}`}}` included). */
+function templateFields(template: Record<string, string>): string[] {
+  return [
+    ...new Set(
+      Object.values(template).flatMap((t) => [...String(t).matchAll(/\{\{`?\s*\.(\w+)/g)].map((m) => m[1]!)),
+    ),
+  ];
 }
 
 /**
- * The Secrets Manager keys an environment's ExternalSecrets read: the overlay's, and Grafana's in
- * gitops/platform/secret-store with the environment the secret-store ApplicationSet patches in.
+ * The Secrets Manager keys an environment's ExternalSecrets read, with the fields each reads: the
+ * overlay's and Grafana's (gitops/platform/secret-store), as the ApplicationSets deploy them.
  */
 export function secretsRead(environment: string, overlay: K8sObject[], bootstrap: K8sObject[]): SecretRead[] {
-  const externalSecrets = [...overlay, ...render("gitops/platform/secret-store")].filter(
-    (o) => o.kind === "ExternalSecret",
+  const externalSecrets = asDeployed(
+    [...overlay, ...render("gitops/platform/secret-store")].filter((o) => o.kind === "ExternalSecret"),
+    bootstrap,
   );
-  const set = bootstrap.find((o) => o.kind === "ApplicationSet" && o.metadata.name === "secret-store");
-  const patches: Json[] = set?.spec.template.spec.source.kustomize?.patches ?? [];
   return externalSecrets.flatMap((secret) => {
     const by = `ExternalSecret ${secret.metadata.name}`;
-    const patch = patches.find(
-      (p) => p.target.kind === "ExternalSecret" && p.target.name === secret.metadata.name,
-    );
-    const patchedKey = /value: '([^']+)'/.exec(patch?.patch ?? "")?.[1];
-    const keys: string[] = [
-      ...(secret.spec.dataFrom ?? []).map((from: Json) => from.extract?.key),
-      ...(secret.spec.data ?? []).map((entry: Json) => entry.remoteRef?.key),
-    ].filter((key): key is string => typeof key === "string");
+    const refreshInterval = secret.spec.refreshInterval as string | undefined;
     const template: Record<string, string> | undefined = secret.spec.target?.template?.data;
-    const fields = template
-      ? [
-          ...new Set(
-            Object.values(template).flatMap((t) => [...t.matchAll(/\{\{\s*\.(\w+)/g)].map((m) => m[1]!)),
-          ),
-        ]
-      : undefined;
-    return keys.map((key) => ({
-      by,
-      key: patchedKey
-        ? patchedKey.replace(
-            /\{\{ index \.metadata\.annotations "parley\.dev\/environment" \}\}/,
-            environment,
-          )
-        : key,
-      ...(fields ? { fields, template } : {}),
-    }));
+    const data: Json[] = secret.spec.data ?? [];
+    const local = new Set(data.map((entry) => entry.secretKey));
+    const templated = template ? templateFields(template).filter((field) => !local.has(field)) : undefined;
+    const fromDataFrom: SecretRead[] = (secret.spec.dataFrom ?? [])
+      .map((from: Json) => from.extract?.key)
+      .filter((key: unknown): key is string => typeof key === "string")
+      .map((key: string) => ({
+        by,
+        key: resolveAnnotations(key, environment),
+        refreshInterval,
+        ...(templated ? { fields: templated, template } : {}),
+      }));
+    const byKey = new Map<string, Json[]>();
+    for (const entry of data) {
+      const key = entry.remoteRef?.key;
+      if (typeof key === "string") byKey.set(key, [...(byKey.get(key) ?? []), entry]);
+    }
+    const fromData: SecretRead[] = [...byKey].map(([key, entries]) => {
+      const properties = entries.map((entry) => entry.remoteRef.property);
+      const whole = properties.some((property) => typeof property !== "string");
+      return {
+        by,
+        key: resolveAnnotations(key, environment),
+        refreshInterval,
+        ...(whole ? {} : { fields: [...new Set(properties as string[])] }),
+        ...(template ? { template } : {}),
+      };
+    });
+    return [...fromDataFrom, ...fromData];
   });
 }
 
 export interface SecretWritten {
+  /** The Secrets Manager name, or `annotation:<key>` for a secret handed over by a cluster annotation. */
   name: string;
-  /** The JSON keys the module writes; `${...}` keys are expressions. */
+  /** The JSON keys it holds; `${...}` keys are expressions. */
   keys: string[];
 }
 
-/** The secrets the module creates for one environment, with the JSON keys it writes into each. */
-export function secretsWritten(module: Body, environment: string): SecretWritten[] {
+/** The keys of a `jsonencode({ a = ..., b = ... })` written in HCL. */
+function jsonencodedKeys(expression: unknown, what: string): string[] {
+  const body = /jsonencode\(\{([\s\S]*)\}\)/.exec(String(expression))?.[1];
+  if (body === undefined) throw new Error(`${what} is not jsonencode({ ... })`);
+  return [...body.matchAll(/^\s*([A-Za-z_][\w-]*)\s*=/gm)].map((m) => m[1]!).sort();
+}
+
+/** The JSON the RDS-managed master secret holds (RDS writes it: username and password only). */
+const RDS_MASTER_SECRET_KEYS = ["password", "username"];
+
+/**
+ * The secrets the module creates for one environment, with the JSON keys it writes into each, and
+ * the administrators' secrets it hands over by a cluster annotation (the RDS-managed master secret,
+ * the rabbitmq module's administrator secret, whose JSON `rabbitmqModule` writes).
+ */
+export function secretsWritten(module: Body, environment: string, rabbitmqModule: Body): SecretWritten[] {
   const moduleLocals = locals(module);
-  const names = moduleLocals.secret_names;
-  const values = moduleLocals.secret_values;
-  if (!isBody(names) || !isBody(values))
-    throw new Error("local.secret_names or local.secret_values is not literal");
-  return Object.entries(names).map(([id, name]) => {
-    const keys = literalKeys(values[id], `local.secret_values.${id}`).map((key) => {
+  const names = String(moduleLocals.secret_names);
+  const values = String(moduleLocals.secret_values);
+  const platform = moduleLocals.platform_secret_values;
+  const services = moduleLocals.service_credentials;
+  const stores = moduleLocals.store_connections;
+  if (!isBody(platform) || !isBody(services) || !isBody(stores))
+    throw new Error("local.platform_secret_values, service_credentials or store_connections is not literal");
+
+  const platformNames = new Map(
+    [...names.matchAll(/(\w+)\s*=\s*"parley\/\$\{var\.environment\}\/([\w-]+)"/g)].map((m) => [m[1]!, m[2]!]),
+  );
+  const written: SecretWritten[] = Object.entries(platform).map(([id, value]) => {
+    const suffix = platformNames.get(id);
+    if (!suffix) throw new Error(`local.secret_names does not name ${id}`);
+    const keys = literalKeys(value, `local.platform_secret_values.${id}`).map((key) => {
       // `(local.x)` as a key: follow it, so `<kid>.pem` shows as such.
       const local = /^\$\{\(local\.(\w+)\)\}$/.exec(key)?.[1];
       return local ? String(moduleLocals[local]) : key;
     });
-    return { name: forEnvironment(name, environment), keys };
+    return { name: `parley/${environment}/${suffix}`, keys };
   });
+
+  if (
+    !/for key in keys\(local\.service_credentials\) : key => "parley\/\$\{var\.environment\}\/\$\{key\}"/.test(
+      names,
+    )
+  )
+    throw new Error(
+      'local.secret_names does not name each service secret "parley/${var.environment}/${key}"',
+    );
+  const serviceValue =
+    /merge\(local\.store_connections\[credential\.store\], \{\s*username = credential\.username\s*password = [^\n]+\s*\}\)/;
+  if (!serviceValue.test(values))
+    throw new Error(
+      "local.secret_values does not write each service secret as its store's connection, username and password",
+    );
+  for (const [key, credential] of Object.entries(services)) {
+    const store = isBody(credential) ? stores[String(credential.store)] : undefined;
+    written.push({
+      name: `parley/${environment}/${key}`,
+      keys: [...literalKeys(store, `local.store_connections of ${key}`), "password", "username"].sort(),
+    });
+  }
+
+  // The administrators' secrets: not written here, handed over by where they are.
+  const adminKeys: Record<string, string[]> = {
+    "${var.database.master_secret_arn}": RDS_MASTER_SECRET_KEYS,
+    "${var.rabbitmq.admin_secret_name}": jsonencodedKeys(
+      resources(rabbitmqModule, "aws_secretsmanager_secret_version")[0]?.body.secret_string_wo,
+      "the rabbitmq module's secret_string_wo",
+    ),
+  };
+  const facts = locals(module).cluster_facts;
+  for (const [annotation, value] of Object.entries(isBody(facts) ? facts : {}))
+    if (String(value) in adminKeys)
+      written.push({ name: `annotation:${annotation}`, keys: adminKeys[String(value)]! });
+  return written;
 }
 
 // The keys kube-prometheus-stack's Grafana reads from grafana.admin.existingSecret (chart defaults
@@ -227,18 +349,18 @@ export function secretProblems(read: SecretRead[], written: SecretWritten[]): st
   for (const reader of read) {
     const secret = written.find((w) => w.name === reader.key);
     if (secret === undefined) {
-      problems.push(`${reader.by} reads ${reader.key}, which the module does not create`);
+      problems.push(`${reader.by} reads ${reader.key}, which the module does not create or hand over`);
       continue;
     }
     for (const field of reader.fields ?? [])
       if (!secret.keys.includes(field))
         problems.push(`${reader.by} reads .${field} of ${reader.key}, which holds ${secret.keys.join(", ")}`);
-    if (reader.fields === undefined && reader.by.endsWith("grafana-admin")) {
+    if (reader.fields === undefined && secret.name.endsWith("/grafana-admin")) {
       if (secret.keys.join() !== GRAFANA_ADMIN_KEYS.join())
         problems.push(
           `${reader.key} holds ${secret.keys.join(", ")}, Grafana reads ${GRAFANA_ADMIN_KEYS.join(", ")}`,
         );
-    } else if (reader.fields === undefined) {
+    } else if (reader.fields === undefined && secret.name.endsWith("/jwt-signing-keys")) {
       const bad = secret.keys.filter((key) => !SIGNING_KEY.test(key));
       if (bad.length > 0 || secret.keys.length === 0)
         problems.push(`${reader.key} must hold only <kid>.pem keys, holds ${secret.keys.join(", ")}`);
@@ -246,24 +368,55 @@ export function secretProblems(read: SecretRead[], written: SecretWritten[]): st
   }
   for (const secret of written)
     if (!read.some((reader) => reader.key === secret.name))
-      problems.push(`${secret.name} is created but no ExternalSecret reads it`);
+      problems.push(
+        `${secret.name} is ${secret.name.startsWith("annotation:") ? "handed over" : "created"} but no ExternalSecret reads it`,
+      );
   return problems;
+}
+
+/** Every ExternalSecret refreshes (rotated passwords and RDS's master rotation reach the cluster). */
+export function refreshProblems(read: SecretRead[]): string[] {
+  return [
+    ...new Set(
+      read
+        .filter((r) => !r.refreshInterval || /^0+[smh]?$/.test(r.refreshInterval))
+        .map((r) => `${r.by} never refreshes (refreshInterval ${String(r.refreshInterval)})`),
+    ),
+  ];
 }
 
 /** The URLs the ExternalSecrets build: TLS to PostgreSQL, AMQP over TLS on the Amazon MQ port. */
 export function connectionUrlProblems(read: SecretRead[]): string[] {
-  const template = (name: string) => read.find((r) => r.template?.[name] !== undefined)?.template?.[name];
-  const databaseUrl = template("DATABASE_URL");
-  const amqpUrl = template("AMQP_URL");
+  const templates = (name: string) => [
+    ...new Set(read.map((r) => r.template?.[name]).filter((t): t is string => t !== undefined)),
+  ];
+  const databaseUrls = templates("DATABASE_URL");
+  const amqpUrls = templates("AMQP_URL");
   const problems: string[] = [];
-  if (!databaseUrl?.startsWith("postgres://") || !databaseUrl.endsWith("?sslmode=require"))
-    problems.push(`DATABASE_URL ${String(databaseUrl)} must be postgres://...?sslmode=require`);
-  if (!amqpUrl?.startsWith("amqps://") || !amqpUrl.endsWith(":{{ .port }}"))
-    problems.push(`AMQP_URL ${String(amqpUrl)} must be amqps://...:{{ .port }} (5671 in the secret)`);
+  if (databaseUrls.length === 0) problems.push("no ExternalSecret builds a DATABASE_URL");
+  if (amqpUrls.length === 0) problems.push("no ExternalSecret builds an AMQP_URL");
+  for (const url of databaseUrls)
+    if (!url.startsWith("postgres://") || !url.endsWith("?sslmode=require"))
+      problems.push(`DATABASE_URL ${url} must be postgres://...?sslmode=require`);
+  for (const url of amqpUrls)
+    if (!url.startsWith("amqps://") || !url.endsWith(":{{ .port }}"))
+      problems.push(`AMQP_URL ${url} must be amqps://...:{{ .port }} (5671 in the secret)`);
   return problems;
 }
 
-/** External Secrets may read exactly the module's secrets, and decrypt only with their key. */
+const READ_RESOURCES =
+  "${concat(\n      values(aws_secretsmanager_secret.platform)[*].arn,\n      [var.database.master_secret_arn, var.rabbitmq.admin_secret_arn],\n    )}";
+const DECRYPT_RESOURCES = [
+  "${module.secrets_key.arn}",
+  "${var.database.master_secret_kms_key_arn}",
+  "${var.rabbitmq.admin_secret_kms_key_arn}",
+];
+
+/**
+ * External Secrets may read exactly the module's secrets (all of them `parley/<environment>/*`), the
+ * RDS-managed master secret and the broker administrator's secret, and decrypt only with their keys,
+ * only through Secrets Manager.
+ */
 export function externalSecretsAccessProblems(module: Body): string[] {
   const document = dataSources(module, "aws_iam_policy_document").find(
     ({ address }) => address === "data.aws_iam_policy_document.external_secrets_read",
@@ -278,14 +431,21 @@ export function externalSecretsAccessProblems(module: Body): string[] {
     problems.push(
       "the module must create its secrets as one aws_secretsmanager_secret over local.secret_names",
     );
-  const secretAddress = secrets[0]?.address ?? "aws_secretsmanager_secret.?";
-  if (read?.resources !== `\${values(${secretAddress})[*].arn}`)
-    problems.push(`secrets may be read on ${JSON.stringify(read?.resources)}, not exactly ${secretAddress}`);
+  if (!JSON.stringify(locals(module).secret_names ?? "").includes("parley/${var.environment}/"))
+    problems.push("the module's secrets must all be named parley/<environment>/...");
+  const normalized = (value: unknown) => String(value).replace(/\s+/g, " ");
+  if (normalized(read?.resources) !== normalized(READ_RESOURCES))
+    problems.push(
+      `secrets may be read on ${JSON.stringify(read?.resources)}, not exactly the module's secrets, the RDS master secret and the broker administrator's`,
+    );
   if (strings(read?.actions).some((action) => !action.startsWith("secretsmanager:") || action.includes("*")))
     problems.push(`the read statement allows ${strings(read?.actions).join(", ")}`);
-  const keyArn = String(secrets[0]?.body.kms_key_id);
-  if (JSON.stringify(strings(decrypt?.resources)) !== JSON.stringify([keyArn]))
-    problems.push(`kms:Decrypt is allowed on ${JSON.stringify(decrypt?.resources)}, not only ${keyArn}`);
+  if (String(secrets[0]?.body.kms_key_id) !== DECRYPT_RESOURCES[0])
+    problems.push(`the module's secrets must be encrypted with ${DECRYPT_RESOURCES[0]}`);
+  if (JSON.stringify(strings(decrypt?.resources)) !== JSON.stringify(DECRYPT_RESOURCES))
+    problems.push(
+      `kms:Decrypt is allowed on ${JSON.stringify(decrypt?.resources)}, not only ${DECRYPT_RESOURCES.join(", ")}`,
+    );
   if (!blocks(decrypt?.condition).some((c) => c.variable === "kms:ViaService"))
     problems.push("kms:Decrypt is not limited to Secrets Manager (kms:ViaService)");
   return problems;
@@ -311,6 +471,77 @@ export function stateExposureProblems(module: Body): string[] {
   )[0];
   if (key?.algorithm !== "ECDSA" || key.ecdsa_curve !== "P256")
     problems.push("the signing key must come from an ephemeral tls_private_key, ECDSA P256");
+  return problems;
+}
+
+// --- security groups for pods -------------------------------------------------------------------
+
+interface Selector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+function selects(selector: Selector | undefined, labels: Record<string, string>): boolean {
+  if (selector === undefined) return false;
+  const plain = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  const expressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    if (operator === "In") return values.includes(labels[key] ?? "\u0000");
+    if (operator === "NotIn") return !values.includes(labels[key] ?? "\u0000");
+    if (operator === "Exists") return key in labels;
+    if (operator === "DoesNotExist") return !(key in labels);
+    return false;
+  });
+  return plain && expressions;
+}
+
+/**
+ * Security groups for pods, checked against the overlay: every pod of a service that owns data (its
+ * Deployment and its migration Job) wears the cluster's group and both client groups, read from the
+ * cluster annotations the module writes; no other pod (the gateway) wears a client group.
+ */
+export function securityGroupPolicyProblems(
+  environment: string,
+  module: Body,
+  overlay: K8sObject[],
+  bootstrap: K8sObject[],
+  dataServices: string[],
+): string[] {
+  const facts = locals(module).cluster_facts;
+  const annotationOf = (variable: string) =>
+    Object.entries(isBody(facts) ? facts : {}).find(
+      ([, value]) => value === `\${var.security_group_ids.${variable}}`,
+    )?.[0];
+  const wanted = ["cluster", "postgres_clients", "rabbitmq_clients"].map((variable) => {
+    const annotation = annotationOf(variable);
+    if (!annotation) throw new Error(`no cluster fact hands over var.security_group_ids.${variable}`);
+    return `annotation:${annotation}`;
+  });
+  const clients = wanted.slice(1);
+  const policies = asDeployed(
+    overlay.filter((o) => o.kind === "SecurityGroupPolicy"),
+    bootstrap,
+  );
+  const pods = overlay.filter((o) => ["Deployment", "StatefulSet", "Job"].includes(o.kind));
+  if (policies.length === 0) return ["the overlay has no SecurityGroupPolicy"];
+  const problems: string[] = [];
+  for (const pod of pods) {
+    const labels: Record<string, string> = pod.spec.template?.metadata?.labels ?? {};
+    const groups = policies
+      .filter((policy) => selects(policy.spec.podSelector, labels))
+      .flatMap((policy) =>
+        ((policy.spec.securityGroups?.groupIds ?? []) as string[]).map((id) =>
+          resolveAnnotations(id, environment),
+        ),
+      );
+    const owner = labels["app.kubernetes.io/name"] ?? "";
+    const name = `${pod.kind} ${pod.metadata.name}`;
+    if (dataServices.includes(owner)) {
+      const missing = wanted.filter((group) => !groups.includes(group));
+      if (missing.length > 0) problems.push(`${name} does not wear ${missing.join(", ")}`);
+    } else if (groups.some((group) => clients.includes(group))) {
+      problems.push(`${name} (${owner || "no app.kubernetes.io/name"}) wears a data store's client group`);
+    }
+  }
   return problems;
 }
 
@@ -343,13 +574,19 @@ export function documentedHealthCheck(markdown: string): string | undefined {
 
 // --- network --------------------------------------------------------------------------------------
 
-/** The CIDR the overlay's data-egress NetworkPolicy allows (the VPC of its environment). */
+/** The CIDRs and ports the overlay's NetworkPolicies allow out to addresses (the data stores in the VPC). */
 export function dataEgress(overlay: K8sObject[]): { cidrs: string[]; ports: number[] } {
-  const policy = overlay.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "data-egress");
-  const rules: Json[] = policy?.spec.egress ?? [];
+  const rules: Json[] = overlay
+    .filter((o) => o.kind === "NetworkPolicy")
+    .flatMap((policy) => policy.spec.egress ?? [])
+    .filter((rule: Json) => (rule.to ?? []).some((peer: Json) => peer.ipBlock !== undefined));
   return {
-    cidrs: rules.flatMap((rule) => (rule.to ?? []).map((peer: Json) => peer.ipBlock?.cidr)).filter(Boolean),
-    ports: rules.flatMap((rule) => (rule.ports ?? []).map((port: Json) => port.port)),
+    cidrs: [
+      ...new Set<string>(
+        rules.flatMap((rule) => (rule.to ?? []).map((peer: Json) => peer.ipBlock?.cidr)).filter(Boolean),
+      ),
+    ],
+    ports: [...new Set<number>(rules.flatMap((rule) => (rule.ports ?? []).map((port: Json) => port.port)))],
   };
 }
 

@@ -1,30 +1,68 @@
-// Creates the local cluster's secrets inside the cluster, so no secret value is ever in git: random
-// passwords for PostgreSQL and RabbitMQ, the URLs the services read, and an EC P-256 signing key for
-// auth. A secret that already exists is kept, so the passwords match the data volumes across runs.
-// Runs as the local-secrets Job (node from the distroless image, no dependencies).
+// Creates the local cluster's secrets inside the cluster, so no secret value is ever in git: the
+// administrators of PostgreSQL and RabbitMQ (which only the migration Jobs' provision step uses),
+// for each service that owns data its runtime database role, its migration role and its broker user
+// (the provision step gives them these passwords), and an EC P-256 signing key for auth. URLs never
+// hold a password: every password is the `password` key of its Secret, mounted as a file.
+// A secret that already exists is kept, so the administrators' passwords keep matching the data
+// volumes across runs. Runs as the local-secrets Job (node from the distroless image, no dependencies).
 const { Buffer } = require("node:buffer");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const https = require("node:https");
 const { URL } = require("node:url");
 
+/** The services that own a schema and publish or consume events. */
+const DATA_OWNERS = ["auth", "messaging", "notification"];
+/** The in-cluster stores' administrator, which the StatefulSets create. */
+const ADMIN_USER = "parley";
+
 /** The secrets to create, each `{ name, data }` with string values. */
 function buildSecrets({ randomBytes = crypto.randomBytes, now = new Date() } = {}) {
-  const databasePassword = randomBytes(24).toString("hex");
-  const brokerPassword = randomBytes(24).toString("hex");
+  const password = () => randomBytes(24).toString("hex");
+  const databaseAdminPassword = password();
+  const brokerAdminPassword = password();
   const { privateKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
   const kid = `local-${now.toISOString().slice(0, 10)}`;
   return [
-    { name: "postgresql-credentials", data: { POSTGRES_PASSWORD: databasePassword } },
     {
       name: "rabbitmq-definitions",
-      data: { "definitions.json": JSON.stringify(brokerDefinitions("parley", brokerPassword, randomBytes)) },
+      data: {
+        "definitions.json": JSON.stringify(brokerDefinitions(ADMIN_USER, brokerAdminPassword, randomBytes)),
+      },
     },
     {
-      name: "parley-database",
-      data: { DATABASE_URL: `postgres://parley:${databasePassword}@postgresql:5432/parley` },
+      // Also PostgreSQL's own superuser password (POSTGRES_PASSWORD_FILE of the StatefulSet).
+      name: "parley-database-admin",
+      data: {
+        DATABASE_ADMIN_URL: `postgres://${ADMIN_USER}@postgresql:5432/parley`,
+        password: databaseAdminPassword,
+      },
     },
-    { name: "parley-rabbitmq", data: { AMQP_URL: `amqp://parley:${brokerPassword}@rabbitmq:5672` } },
+    {
+      name: "parley-rabbitmq-admin",
+      data: {
+        RABBITMQ_MANAGEMENT_URL: "http://rabbitmq:15672",
+        RABBITMQ_ADMIN_USER: ADMIN_USER,
+        password: brokerAdminPassword,
+      },
+    },
+    ...DATA_OWNERS.flatMap((service) => [
+      {
+        name: `${service}-database`,
+        data: { DATABASE_URL: `postgres://parley_${service}@postgresql:5432/parley`, password: password() },
+      },
+      {
+        name: `${service}-database-migrator`,
+        data: {
+          DATABASE_URL: `postgres://parley_${service}_migrator@postgresql:5432/parley`,
+          password: password(),
+        },
+      },
+      {
+        name: `${service}-rabbitmq`,
+        data: { AMQP_URL: `amqp://parley_${service}@rabbitmq:5672`, password: password() },
+      },
+    ]),
     {
       name: "auth-signing-keys",
       data: { [`${kid}.pem`]: privateKey.export({ type: "pkcs8", format: "pem" }).toString() },

@@ -1,6 +1,14 @@
 import { configurationTable, portVariables } from "@parley/test-support";
 import { find, render } from "../test-support/render";
-import { type PodContext, containerPlan, containerPorts, cpus, memoryBytes, workloadId } from "./pod-spec";
+import {
+  type PodContext,
+  containerPlan,
+  containerPorts,
+  cpus,
+  initContainerNames,
+  memoryBytes,
+  workloadId,
+} from "./pod-spec";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildSecrets } = require("../../components/in-cluster-data/local-secrets.js") as {
@@ -18,13 +26,29 @@ function localContext(): PodContext {
   )) {
     hostPorts.set(workloadId(workload), new Map(containerPorts(workload).map((port) => [port, next++])));
   }
-  const secrets = Object.fromEntries(buildSecrets().map((s) => [s.name, s.data]));
-  secrets["parley-database"] = { DATABASE_URL: "postgres://postgres@127.0.0.1:5432/x" };
-  secrets["parley-rabbitmq"] = { AMQP_URL: "amqp://guest:guest@127.0.0.1:5672/x" };
+  // As the stand-in cluster gives them: the machine's servers, no in-cluster Service names.
+  const secrets: Record<string, Record<string, string>> = Object.fromEntries(
+    buildSecrets().map((s) => [s.name, s.data]),
+  );
+  const pointedHere = (data: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [
+        k,
+        v
+          .replace("@postgresql:5432", "@127.0.0.1:5432")
+          .replace("@rabbitmq:5672", "@127.0.0.1:5672")
+          .replace("//rabbitmq:15672", "//127.0.0.1:15672"),
+      ]),
+    );
+  for (const name of Object.keys(secrets)) secrets[name] = pointedHere(secrets[name]!);
   return {
     objects,
     namespace: "parley",
-    images: { "parley-gateway": "gateway:test", "parley-auth": "auth:test" },
+    images: {
+      "parley-gateway": "gateway:test",
+      "parley-auth": "auth:test",
+      "parley-messaging": "messaging:test",
+    },
     secrets,
     hostPorts,
     external: { "otel-collector.monitoring.svc.cluster.local:4318": "127.0.0.1:4318" },
@@ -85,7 +109,19 @@ describe("a container of the rendered manifests, planned for docker on the host 
     });
     expect(plan.mounts).toEqual([
       expect.objectContaining({ path: "/var/run/secrets/parley/signing-keys", mode: 0o440, group: 65532 }),
+      expect.objectContaining({
+        path: "/var/run/secrets/parley/database",
+        files: context.secrets["auth-database"],
+        mode: 0o440,
+        group: 65532,
+      }),
+      expect.objectContaining({ path: "/var/run/secrets/parley/rabbitmq", mode: 0o440, group: 65532 }),
     ]);
+    expect(plan.env).toMatchObject({
+      DATABASE_URL: "postgres://parley_auth@127.0.0.1:5432/parley",
+      DATABASE_PASSWORD_FILE: "/var/run/secrets/parley/database/password",
+      AUTH_SIGNING_KEYS_DIR: "/var/run/secrets/parley/signing-keys",
+    });
     expect(plan.probes.startup).toMatchObject({
       kind: "grpc",
       port: hostPort(context, "Deployment/auth", 50051),
@@ -100,13 +136,40 @@ describe("a container of the rendered manifests, planned for docker on the host 
   it("runs a migration Job with its own arguments and deadline", () => {
     const context = localContext();
     const plan = containerPlan(find(context.objects, "Job", "auth-migrate"), context);
-    expect(plan).toMatchObject({ args: ["dist/main.js", "migrate"], activeDeadlineSeconds: 600 });
+    expect(plan).toMatchObject({
+      init: false,
+      args: ["dist/main.js", "migrate"],
+      activeDeadlineSeconds: 600,
+    });
     expect(plan.env.OTEL_SERVICE_NAME).toBe("auth-migrate");
+    expect(plan.mounts.map((m) => m.path)).toEqual(["/var/run/secrets/parley/database-migrator"]);
+  });
+
+  it("plans a Job's init container by name, with its own environment and mounts", () => {
+    const context = localContext();
+    const job = find(context.objects, "Job", "messaging-migrate");
+    expect(initContainerNames(job)).toEqual(["provision"]);
+    const plan = containerPlan(job, context, "provision");
+    expect(plan).toMatchObject({ init: true, container: "provision", args: ["dist/main.js", "provision"] });
+    expect(plan.env).toMatchObject({
+      OTEL_SERVICE_NAME: "messaging-provision",
+      DATABASE_ADMIN_URL: "postgres://parley@127.0.0.1:5432/parley",
+      DATABASE_MIGRATOR_URL: "postgres://parley_messaging_migrator@127.0.0.1:5432/parley",
+      RABBITMQ_MANAGEMENT_URL: "http://127.0.0.1:15672",
+      AMQP_NAMESPACE: "parley",
+    });
+    expect(plan.mounts.map((m) => m.path).sort()).toEqual(
+      ["database", "database-admin", "database-migrator", "rabbitmq", "rabbitmq-admin"].map(
+        (d) => `/var/run/secrets/parley/${d}`,
+      ),
+    );
+    expect(plan.probes).toEqual({ startup: undefined, readiness: undefined, liveness: undefined });
+    expect(() => containerPlan(job, context, "seed")).toThrow("Job/messaging-migrate: no container seed");
   });
 
   it("refuses an address whose pods do not run here, a port no variable sets and a missing ConfigMap", () => {
     const context = localContext();
-    context.secrets["parley-database"] = buildSecrets().find((s) => s.name === "parley-database")!.data;
+    context.secrets["auth-database"] = buildSecrets().find((s) => s.name === "auth-database")!.data;
     const auth = find(context.objects, "Deployment", "auth");
     auth.spec.template.spec.containers[0].ports[1].containerPort = 9999;
     context.hostPorts.get("Deployment/auth")!.set(9999, 29999);

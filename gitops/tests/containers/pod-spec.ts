@@ -35,6 +35,8 @@ export interface ContainerPlan {
   /** `Deployment/auth`, `Job/auth-migrate`. */
   workload: string;
   container: string;
+  /** An init container: it must run to completion before the next container starts. */
+  init: boolean;
   image: string;
   /** `command[0]`, which replaces the image's entrypoint. */
   entrypoint?: string;
@@ -354,14 +356,30 @@ function security(container: Json, pod: Json, problems: PlanProblems) {
   };
 }
 
-/** The plan for the first container of a Deployment or Job of the render. */
-export function containerPlan(workload: K8sObject, context: PodContext): ContainerPlan {
+/** The names of a workload's init containers, in the order the kubelet runs them. */
+export const initContainerNames = (workload: K8sObject): string[] =>
+  (podTemplate(workload).spec.initContainers ?? []).map((c: Json) => c.name as string);
+
+/**
+ * The plan for one container of a Deployment or Job of the render: the named one (an init container
+ * too), or the pod's container. Init containers run one after the other to completion first; the
+ * caller does that with their plans, in `initContainerNames` order.
+ */
+export function containerPlan(workload: K8sObject, context: PodContext, name?: string): ContainerPlan {
   const id = workloadId(workload);
-  const problems = new PlanProblems(id);
+  const problems = new PlanProblems(name ? `${id} container ${name}` : id);
   const pod = podTemplate(workload).spec;
-  const container = pod.containers[0];
-  if (pod.containers.length > 1 || pod.initContainers?.length)
-    problems.add("only single-container pods are supported here");
+  const initContainers: Json[] = pod.initContainers ?? [];
+  const init = name !== undefined && initContainers.some((c) => c.name === name);
+  const container =
+    name === undefined
+      ? pod.containers[0]
+      : [...initContainers, ...pod.containers].find((c) => c.name === name);
+  if (!container) throw new Error(`${id}: no container ${name}`);
+  if (pod.containers.length > 1)
+    problems.add("only pods with one container (and init containers) are supported here");
+  if (init && (container.restartPolicy === "Always" || container.lifecycle || container.startupProbe))
+    problems.add("sidecar init containers are not supported here");
   const hostPorts = context.hostPorts.get(id);
   if (!hostPorts) throw new Error(`${id}: no host ports were given for it`);
 
@@ -380,6 +398,7 @@ export function containerPlan(workload: K8sObject, context: PodContext): Contain
   const plan: ContainerPlan = {
     workload: id,
     container: container.name,
+    init,
     image: image ?? "",
     entrypoint: container.command?.[0],
     args: [...(container.command?.slice(1) ?? []), ...(container.args ?? [])],

@@ -2,6 +2,7 @@
 // from where, in which order, and whether its project allows it.
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { type K8sObject, kustomizationDirs, objectId, render, repoRoot } from "./render";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -207,4 +208,68 @@ export function clusterAnnotations(objects: K8sObject[]): string[] {
   return [
     ...new Set([...text.matchAll(/index \.metadata\.annotations \\"([^"\\]+)\\"/g)].map((m) => m[1]!)),
   ].sort();
+}
+
+/**
+ * Evaluates the Go template of an ApplicationSet's string as the clusters generator would for a
+ * cluster Secret with `annotations`, as far as this repository's templates go: the annotations
+ * through `index .metadata.annotations "<key>"` (a missing one is an error, as `missingkey=error`
+ * makes it), `.server`, and raw strings that write template braces through for External Secrets.
+ */
+export function evaluateClusterTemplate(text: string, annotations: Record<string, string>): string {
+  return text.replace(/\{\{(.*?)\}\}(?!`)/gs, (whole, inner: string) => {
+    const action = inner.trim();
+    // A raw string may hold "}}" itself, hence the lookahead above: it ends only at "}}" after "`".
+    const raw = /^`(.*)`$/s.exec(action);
+    if (raw) return raw[1]!;
+    const annotation = /^index \.metadata\.annotations "([^"]+)"$/.exec(action);
+    if (annotation) {
+      const value = annotations[annotation[1]!];
+      if (value === undefined) throw new Error(`map has no entry for key "${annotation[1]}"`);
+      return value;
+    }
+    if (action === ".server") return "https://kubernetes.default.svc";
+    throw new Error(`template action ${whole} is not evaluated here`);
+  });
+}
+
+/** RFC 6902 `replace` and `add`, the operations this repository's inline patches use. */
+function applyOperation(object: Json, operation: Json) {
+  const parts = (operation.path as string)
+    .split("/")
+    .slice(1)
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const last = parts.pop()!;
+  let parent = object;
+  for (const part of parts) {
+    if (parent === null || typeof parent !== "object" || !(part in parent))
+      throw new Error(`patch path ${operation.path} not found`);
+    parent = parent[part];
+  }
+  if (operation.op === "replace" && !(last in parent))
+    throw new Error(`patch path ${operation.path} not found`);
+  if (operation.op !== "replace" && operation.op !== "add")
+    throw new Error(`patch op ${operation.op} is not applied here`);
+  if (Array.isArray(parent) && operation.op === "add")
+    parent.splice(last === "-" ? parent.length : Number(last), 0, operation.value);
+  else parent[last] = operation.value;
+}
+
+/**
+ * What an ApplicationSet's Application deploys to a cluster whose Secret carries `annotations`: its
+ * path rendered, with its inline Kustomize patches evaluated and applied.
+ */
+export function deployedWithClusterFacts(app: App, annotations: Record<string, string>): K8sObject[] {
+  const objects = deployedObjects(app);
+  if (objects === undefined) throw new Error(`${app.name} deploys a chart`);
+  for (const patch of (app.spec.source.kustomize?.patches ?? []) as Json[]) {
+    const operations = parseYaml(evaluateClusterTemplate(patch.patch, annotations)) as Json[];
+    const targets = objects.filter(
+      (o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name,
+    );
+    if (targets.length === 0)
+      throw new Error(`patch target ${patch.target.kind} ${patch.target.name} not found`);
+    for (const target of targets) for (const operation of operations) applyOperation(target, operation);
+  }
+  return objects;
 }

@@ -1,7 +1,9 @@
 // Where the model (schema and TypeScript type) of each apiVersion/kind lives: the Kubernetes API in
-// kubernetes-models, the custom resources in @kubernetes-models/* generated from the projects' CRDs.
+// kubernetes-models, the custom resources in @kubernetes-models/* generated from the projects' CRDs,
+// and the few custom resources no such package has in a CRD vendored under gitops/vendor/crds/.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { crdSchemaError, hasVendoredCrd } from "./crd-schemas";
 import { type K8sObject, objectId } from "./render";
 
 const CRD_PACKAGES: Record<string, string> = {
@@ -29,12 +31,18 @@ export function modelOf(apiVersion: string, kind: string): ModelLocation {
  * does the validating. Returns one message per invalid object.
  */
 export function schemaErrors(objects: K8sObject[]): string[] {
-  const input = objects.map((object) => ({ ...modelOf(object.apiVersion, object.kind), object }));
+  // Kinds without a model package are checked against their vendored CRD (crd-schemas.ts).
+  const modelled = objects.filter((object) => !hasVendoredCrd(object));
+  const input = modelled.map((object) => ({ ...modelOf(object.apiVersion, object.kind), object }));
   const output = execFileSync(process.execPath, [path.join(__dirname, "validate-models.mjs")], {
     input: JSON.stringify(input),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
   const results = JSON.parse(output) as (string | null)[];
-  return results.flatMap((error, i) => (error === null ? [] : [`${objectId(objects[i]!)}: ${error}`]));
+  const errors = new Map(modelled.map((object, i) => [object, results[i] ?? null]));
+  return objects.flatMap((object) => {
+    const error = hasVendoredCrd(object) ? crdSchemaError(object) : errors.get(object)!;
+    return error === null ? [] : [`${objectId(object)}: ${error}`];
+  });
 }

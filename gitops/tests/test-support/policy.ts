@@ -255,15 +255,30 @@ export function references(objects: K8sObject[]): string[] {
     if (!exists(target.kind, target.name, hpa.metadata.namespace))
       problems.push(`${objectId(hpa)}: scale target ${target.kind} ${target.name} not found`);
   }
-  return problems;
+  // A Secret read through env and mounted as a volume is reported once.
+  return [...new Set(problems)];
 }
 
 const wave = (o: K8sObject) => Number(o.metadata.annotations?.["argocd.argoproj.io/sync-wave"] ?? "0");
 
+const runs = (c: Json, command: string) =>
+  JSON.stringify(c.args) === JSON.stringify(["dist/main.js", command]);
+
+/** Names of the ConfigMaps and Secrets a container reads through envFrom and env. */
+const referencedBy = (c: Json): string[] => [
+  ...(c.envFrom ?? []).map((f: Json) => f.configMapRef?.name ?? f.secretRef?.name),
+  ...(c.env ?? []).map((e: Json) => e.valueFrom?.secretKeyRef?.name ?? e.valueFrom?.configMapKeyRef?.name),
+];
+
+/** Policies that decide what a pod may reach, and so must exist before it starts. */
+const governs = (o: K8sObject, podLabels: Labels) =>
+  (o.kind === "NetworkPolicy" || o.kind === "SecurityGroupPolicy") && selects(o.spec.podSelector, podLabels);
+
 /**
  * Migrations run in the cluster, before the rollout: every service that reaches the database runs with
  * DATABASE_MIGRATE_ON_START=false and has a migration Job that Argo CD runs as a hook, after the
- * configuration it reads exists and before any Deployment.
+ * configuration it reads exists and before any Deployment. The Job's `provision` init container
+ * creates the roles and the broker user before its `migrate` container runs.
  */
 export function migrations(objects: K8sObject[]): string[] {
   const problems: string[] = [];
@@ -272,7 +287,7 @@ export function migrations(objects: K8sObject[]): string[] {
       (o) => o.kind === "ConfigMap" && o.metadata.name === name && o.metadata.namespace === namespace,
     )?.data?.[key];
   const usesDatabase = (c: Json) =>
-    (c.envFrom ?? []).some((f: Json) => f.secretRef?.name === "parley-database") ||
+    (c.envFrom ?? []).some((f: Json) => /-database$/.test(f.secretRef?.name ?? "")) ||
     (c.env ?? []).some((e: Json) => e.name === "DATABASE_URL");
   const deployments = workloads(objects, ["Deployment"]);
   const jobs = workloads(objects, ["Job"]);
@@ -292,24 +307,27 @@ export function migrations(objects: K8sObject[]): string[] {
         problems.push(`${where(w)}: no migration Job`);
         continue;
       }
-      if (job.containers[0].image !== c.image) problems.push(`${where(job)}: image differs from ${where(w)}`);
-      if (JSON.stringify(job.containers[0].args) !== JSON.stringify(["dist/main.js", "migrate"]))
-        problems.push(`${where(job)}: does not run dist/main.js migrate`);
+      const migrate: Json = job.podSpec.containers[0];
+      if (migrate.image !== c.image) problems.push(`${where(job, migrate)}: image differs from ${where(w)}`);
+      if (!runs(migrate, "migrate"))
+        problems.push(`${where(job, migrate)}: does not run dist/main.js migrate`);
+      const provision = (job.podSpec.initContainers ?? []).find((i: Json) => runs(i, "provision"));
+      if (!provision) problems.push(`${where(job)}: no init container runs dist/main.js provision`);
+      else if (provision.image !== c.image)
+        problems.push(`${where(job, provision)}: image differs from ${where(w)}`);
       const hook = job.object.metadata.annotations?.["argocd.argoproj.io/hook"];
       if (hook !== "Sync" && hook !== "PreSync") problems.push(`${where(job)}: not an Argo CD hook`);
       if (!(wave(job.object) < wave(w.object)))
         problems.push(`${where(job)}: does not run before ${where(w)}`);
       const needed = [
-        ...(job.containers[0].envFrom ?? []).map((f: Json) => f.configMapRef?.name ?? f.secretRef?.name),
+        ...job.containers.flatMap(referencedBy),
         ...(job.podSpec.volumes ?? []).map((v: Json) => v.secret?.secretName ?? v.configMap?.name),
         job.podSpec.serviceAccountName,
       ];
       for (const o of objects) {
-        // Policies that select the Job's pods decide what it may reach: they must be in place first.
-        const governs = o.kind === "NetworkPolicy" && selects(o.spec.podSelector, job.podLabels);
         const name = o.kind === "ExternalSecret" ? (o.spec.target?.name ?? o.metadata.name) : o.metadata.name;
         const provides =
-          governs ||
+          governs(o, job.podLabels) ||
           (["ConfigMap", "Secret", "ServiceAccount", "ExternalSecret"].includes(o.kind) &&
             needed.includes(name));
         // A PreSync hook runs before every object of the Sync phase, whatever its wave.
@@ -323,6 +341,202 @@ export function migrations(objects: K8sObject[]): string[] {
     }
   }
   return problems;
+}
+
+// --- credentials ------------------------------------------------------------------------------
+
+/** The data stores' administrators, as Kubernetes Secrets: for the provision step only. */
+export const ADMIN_SECRETS = ["parley-database-admin", "parley-rabbitmq-admin"];
+/** The services that own a schema and a broker user. */
+export const DATA_OWNERS = ["auth", "messaging", "notification"];
+/** A Secret that grants access to a data store: a service's own, or an administrator's. */
+const isDataSecret = (name: string) =>
+  ADMIN_SECRETS.includes(name) || /-(database|database-migrator|rabbitmq)$/.test(name);
+/** A Secrets Manager key that names administrator credentials (the RDS master secret, say). */
+const ADMIN_KEY = /(^|[^a-z])(admin|master)([^a-z]|$)|(^|:)rds!/i;
+
+const isParley = (w: Workload) => w.podLabels["app.kubernetes.io/part-of"] === "parley";
+
+/** What a container does: a service's server, its migrate or provision step, or anything else. */
+function roleOf(w: Workload, c: Json): "server" | "migrate" | "provision" | "other" {
+  const init = (w.podSpec.initContainers ?? []).includes(c);
+  if (w.object.kind === "Job" && w.podLabels["app.kubernetes.io/component"] === "migration") {
+    if (init && runs(c, "provision")) return "provision";
+    if (!init && runs(c, "migrate")) return "migrate";
+  }
+  return w.object.kind === "Deployment" && !init ? "server" : "other";
+}
+
+/** The Secrets a container reads: env, envFrom and the Secret volumes it mounts. */
+export function secretsOf(w: Workload, c: Json): string[] {
+  const mounted = (c.volumeMounts ?? []).flatMap((m: Json) => {
+    const volume = (w.podSpec.volumes ?? []).find((v: Json) => v.name === m.name);
+    return [
+      volume?.secret?.secretName,
+      ...(volume?.projected?.sources ?? []).map((s: Json) => s.secret?.name),
+    ].filter(Boolean);
+  });
+  return [
+    ...new Set([
+      ...(c.envFrom ?? []).flatMap((f: Json) => (f.secretRef ? [f.secretRef.name] : [])),
+      ...(c.env ?? []).flatMap((e: Json) =>
+        e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : [],
+      ),
+      ...mounted,
+    ]),
+  ] as string[];
+}
+
+/** The remote keys an ExternalSecret reads. */
+const remoteKeys = (o: K8sObject): string[] =>
+  [
+    ...(o.spec.dataFrom ?? []).map((f: Json) => f.extract?.key ?? f.find?.name?.regexp),
+    ...(o.spec.data ?? []).map((d: Json) => d.remoteRef?.key),
+  ].filter((key): key is string => typeof key === "string");
+
+/**
+ * The administrators' credentials stay with the provision step: only the ExternalSecrets of the
+ * admin Secrets read them (the RDS master secret, the broker's administrator), and of Parley's
+ * containers only the provision init containers of the migration Jobs use the admin Secrets. The
+ * in-cluster data stores themselves, which those credentials belong to, are not Parley's workloads.
+ */
+export function adminCredentials(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  const externalSecrets = objects.filter((o) => o.kind === "ExternalSecret");
+  const target = (o: K8sObject) => o.spec.target?.name ?? o.metadata.name;
+  const adminKeys = new Set(
+    externalSecrets.filter((o) => ADMIN_SECRETS.includes(target(o))).flatMap(remoteKeys),
+  );
+  for (const o of externalSecrets.filter((e) => !ADMIN_SECRETS.includes(target(e)))) {
+    for (const key of remoteKeys(o).filter((k) => adminKeys.has(k) || ADMIN_KEY.test(k)))
+      problems.push(`${objectId(o)}: reads administrator credentials ${key} into Secret ${target(o)}`);
+  }
+  for (const w of workloads(objects).filter(isParley)) {
+    for (const c of w.containers) {
+      if (roleOf(w, c) === "provision") continue;
+      for (const secret of secretsOf(w, c).filter((s) => ADMIN_SECRETS.includes(s)))
+        problems.push(
+          `${where(w, c)}: uses administrator Secret ${secret}, which only provision init containers may`,
+        );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Each container reaches the data stores with its own credentials only: a service's server its
+ * runtime role and broker user (`<service>-database`, `<service>-rabbitmq`, both required), its
+ * migrate step the migration role (`<service>-database-migrator`), its provision step those three
+ * and the administrators; every other container (the gateway's) none at all.
+ */
+export function dataSecretScopes(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const w of workloads(objects).filter(isParley)) {
+    const service = w.podLabels["app.kubernetes.io/name"] ?? "";
+    const owner = DATA_OWNERS.includes(service);
+    for (const c of w.containers) {
+      const role = roleOf(w, c);
+      const own = [`${service}-database`, `${service}-rabbitmq`];
+      const allowed = !owner
+        ? []
+        : role === "server"
+          ? own
+          : role === "migrate"
+            ? [`${service}-database-migrator`]
+            : role === "provision"
+              ? [...own, `${service}-database-migrator`, ...ADMIN_SECRETS]
+              : [];
+      const used = secretsOf(w, c).filter(isDataSecret);
+      for (const secret of used.filter((s) => !allowed.includes(s)))
+        problems.push(
+          `${where(w, c)}: uses Secret ${secret}, not one of its own (${allowed.join(", ") || "none"})`,
+        );
+      const required = role === "server" || role === "migrate" ? allowed : [];
+      const mounted = (c.volumeMounts ?? []).map(
+        (m: Json) => (w.podSpec.volumes ?? []).find((v: Json) => v.name === m.name)?.secret?.secretName,
+      );
+      for (const secret of required.filter((s) => !mounted.includes(s)))
+        problems.push(`${where(w, c)}: does not mount its own Secret ${secret}`);
+    }
+  }
+  return problems;
+}
+
+/** Each URL or user a container gets, and the variable that must name the file of its password. */
+export const PASSWORD_FILES: Record<string, string> = {
+  DATABASE_URL: "DATABASE_PASSWORD_FILE",
+  DATABASE_MIGRATOR_URL: "DATABASE_MIGRATOR_PASSWORD_FILE",
+  DATABASE_ADMIN_URL: "DATABASE_ADMIN_PASSWORD_FILE",
+  AMQP_URL: "AMQP_PASSWORD_FILE",
+  RABBITMQ_ADMIN_USER: "RABBITMQ_ADMIN_PASSWORD_FILE",
+};
+
+const PASSWORD_KEY = /pass(word)?|secret/i;
+/** A URL with a password in it, or an External Secrets template that would put one there. */
+const CARRIES_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@|\{\{[^}]*\.password\b/i;
+
+/**
+ * Passwords reach the containers as files of mounted Secrets, never as environment variables (which
+ * stay what they were at start-up, show in `kubectl describe` and leak into crash dumps and child
+ * processes): no envFrom of a Secret (it would bring the password key too), no password key or
+ * password-bearing URL in env, and every URL or user has its *_PASSWORD_FILE pointing at the
+ * `password` file of a Secret the container mounts. `secretData` gives the Secrets' keys and values
+ * as far as the render knows them (External Secrets templates, the local generator's output).
+ */
+export function passwordsAsFiles(
+  objects: K8sObject[],
+  secretData: Record<string, Record<string, string>>,
+): string[] {
+  const problems: string[] = [];
+  for (const w of workloads(objects)) {
+    for (const c of w.containers) {
+      const env: Json[] = c.env ?? [];
+      for (const from of c.envFrom ?? []) {
+        if (from.secretRef)
+          problems.push(
+            `${where(w, c)}: envFrom Secret ${from.secretRef.name} puts every key of it, passwords too, in the environment`,
+          );
+      }
+      for (const e of env) {
+        const ref = e.valueFrom?.secretKeyRef;
+        const value: string | undefined = ref ? secretData[ref.name]?.[ref.key] : e.value;
+        if (/PASSWORD$/.test(e.name) || (ref && PASSWORD_KEY.test(ref.key)))
+          problems.push(
+            `${where(w, c)}: ${e.name} takes a password into the environment${ref ? ` (${ref.name}/${ref.key})` : ""}`,
+          );
+        else if (value !== undefined && CARRIES_PASSWORD.test(value))
+          problems.push(`${where(w, c)}: ${e.name} carries a password in its URL`);
+      }
+      for (const [variable, fileVariable] of Object.entries(PASSWORD_FILES)) {
+        if (!env.some((e) => e.name === variable)) continue;
+        const file: string | undefined = env.find((e) => e.name === fileVariable)?.value;
+        const mounted = (c.volumeMounts ?? []).some((m: Json) => {
+          const secret = (w.podSpec.volumes ?? []).find((v: Json) => v.name === m.name)?.secret;
+          return (
+            secret !== undefined &&
+            !m.subPath &&
+            file === `${m.mountPath}/password` &&
+            secretData[secret.secretName]?.password !== undefined
+          );
+        });
+        if (file === undefined) problems.push(`${where(w, c)}: ${variable} without ${fileVariable}`);
+        else if (!mounted)
+          problems.push(
+            `${where(w, c)}: ${fileVariable}=${file} is not the password file of a Secret it mounts`,
+          );
+      }
+    }
+  }
+  return problems;
+}
+
+/** The keys and values of the Secrets the render's ExternalSecrets template (unknown values as ""). */
+export function externalSecretData(objects: K8sObject[]): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    objects
+      .filter((o) => o.kind === "ExternalSecret" && o.spec.target?.template?.data)
+      .map((o) => [o.spec.target.name ?? o.metadata.name, { ...o.spec.target.template.data }]),
+  );
 }
 
 /** Argo CD syncs a Namespace of the render before every object in it. */

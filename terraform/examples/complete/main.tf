@@ -43,10 +43,11 @@ module "network" {
 module "kubernetes" {
   source = "../../modules/kubernetes"
 
-  name                = local.name
-  vpc_id              = module.network.vpc_id
-  subnet_ids          = module.network.private_subnet_ids
-  deletion_protection = local.production
+  name                 = local.name
+  vpc_id               = module.network.vpc_id
+  subnet_ids           = module.network.private_subnet_ids
+  admin_principal_arns = var.admin_principal_arns
+  deletion_protection  = local.production
 
   node_groups = {
     general = {
@@ -64,7 +65,7 @@ module "postgres" {
   identifier              = local.name
   vpc_id                  = module.network.vpc_id
   subnet_ids              = module.network.database_subnet_ids
-  allowed_security_groups = { cluster = module.kubernetes.cluster_security_group_id }
+  allowed_security_groups = { clients = module.network.postgres_client_security_group_id }
   multi_az                = local.production
   deletion_protection     = local.production
   skip_final_snapshot     = !local.production
@@ -77,7 +78,7 @@ module "rabbitmq" {
   name                    = local.name
   vpc_id                  = module.network.vpc_id
   subnet_ids              = module.network.private_subnet_ids
-  allowed_security_groups = { cluster = module.kubernetes.cluster_security_group_id }
+  allowed_security_groups = { clients = module.network.rabbitmq_client_security_group_id }
   deployment_mode         = local.production ? "CLUSTER_MULTI_AZ" : "SINGLE_INSTANCE"
   host_instance_type      = local.production ? "mq.m5.large" : "mq.t3.micro"
 }
@@ -119,14 +120,24 @@ module "gitops_bootstrap" {
   repository_url    = var.repository_url
 
   database = {
-    host       = module.postgres.address
-    port       = module.postgres.port
-    name       = module.postgres.database_name
-    secret_arn = module.postgres.master_user_secret_arn
+    host                      = module.postgres.address
+    port                      = module.postgres.port
+    name                      = module.postgres.database_name
+    master_secret_arn         = module.postgres.master_user_secret_arn
+    master_secret_kms_key_arn = module.postgres.kms_key_arn
   }
 
   rabbitmq = {
-    endpoint   = module.rabbitmq.amqp_endpoint
-    secret_arn = module.rabbitmq.credentials_secret_arn
+    endpoint                 = module.rabbitmq.amqp_endpoint
+    management_url           = module.rabbitmq.management_url
+    admin_secret_arn         = module.rabbitmq.credentials_secret_arn
+    admin_secret_name        = module.rabbitmq.credentials_secret_name
+    admin_secret_kms_key_arn = module.rabbitmq.credentials_kms_key_arn
+  }
+
+  security_group_ids = {
+    cluster          = module.kubernetes.cluster_security_group_id
+    postgres_clients = module.network.postgres_client_security_group_id
+    rabbitmq_clients = module.network.rabbitmq_client_security_group_id
   }
 }

@@ -25,3 +25,8 @@ variable "repository_url" {
   type        = string
   default     = "https://github.com/parley-messaging/parley.git"
 }
+
+variable "admin_principal_arns" {
+  description = "IAM roles or users that administer the cluster (EKS access entries): the identity running this apply must be one, since the cluster creator gets no access of its own."
+  type        = list(string)
+}

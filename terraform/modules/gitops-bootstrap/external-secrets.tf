@@ -1,5 +1,6 @@
-# IRSA role of the External Secrets Operator: it may read exactly the secrets of secrets.tf and
-# decrypt them, with their one key, only through Secrets Manager.
+# IRSA role of the External Secrets Operator: it may read exactly the secrets of secrets.tf, the
+# RDS-managed master secret and the broker administrator's secret (which the migration Jobs read
+# directly instead of a copy), and decrypt them, with their keys, only through Secrets Manager.
 data "aws_iam_policy_document" "external_secrets_assume" {
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -32,15 +33,18 @@ resource "aws_iam_role" "external_secrets" {
 
 data "aws_iam_policy_document" "external_secrets_read" {
   statement {
-    sid       = "ReadPlatformSecrets"
-    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    resources = values(aws_secretsmanager_secret.platform)[*].arn
+    sid     = "ReadPlatformSecrets"
+    actions = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    resources = concat(
+      values(aws_secretsmanager_secret.platform)[*].arn,
+      [var.database.master_secret_arn, var.rabbitmq.admin_secret_arn],
+    )
   }
 
   statement {
     sid       = "DecryptThroughSecretsManager"
     actions   = ["kms:Decrypt"]
-    resources = [module.secrets_key.arn]
+    resources = [module.secrets_key.arn, var.database.master_secret_kms_key_arn, var.rabbitmq.admin_secret_kms_key_arn]
 
     condition {
       test     = "StringEquals"

@@ -24,13 +24,18 @@ output "cluster_facts" {
 }
 
 output "secret_arns" {
-  description = "ARNs of the secrets External Secrets reads, by name (`database`, `rabbitmq`, `jwt_signing_keys`, `grafana_admin`); the values are never in the state."
+  description = "ARNs of the secrets this module writes for External Secrets, by key (`<service>/database`, `<service>/database-migrator`, `<service>/rabbitmq`, `jwt_signing_keys`, `grafana_admin`); the values are never in the state."
   value       = { for name, secret in aws_secretsmanager_secret.platform : name => secret.arn }
 }
 
 output "secret_names" {
   description = "Secrets Manager names of those secrets, `parley/<environment>/<name>`, as gitops/ reads them."
   value       = local.secret_names
+}
+
+output "service_usernames" {
+  description = "The PostgreSQL role or RabbitMQ user each service secret logs in as, by secret name: what the migration Jobs create."
+  value       = { for key, credential in local.service_credentials : local.secret_names[key] => credential.username }
 }
 
 output "secrets_kms_key_arn" {

@@ -1,52 +1,75 @@
 # The secrets gitops/ reads through External Secrets, named parley/<environment>/<name> and holding
-# exactly the JSON the ExternalSecrets template (gitops/README.md, "Secrets"). None of their values
-# ever enters the Terraform state or plan: they come from ephemeral resources and are written
-# through the write-only secret_string_wo, which Terraform sends once per secret_string_wo_version.
+# exactly the JSON the ExternalSecrets template (README.md, "Secrets"). None of their values ever
+# enters the Terraform state or plan: they come from ephemeral resources and are written through the
+# write-only secret_string_wo, which Terraform sends once per secret_string_wo_version.
+#
+# Nothing here reads or copies the RDS master password or the broker administrator's: those stay in
+# the secrets RDS and the rabbitmq module keep, which External Secrets reads directly (cluster
+# facts in main.tf hand over where they are).
 
 locals {
-  secret_names = {
-    database         = "parley/${var.environment}/database"
-    rabbitmq         = "parley/${var.environment}/rabbitmq"
-    jwt_signing_keys = "parley/${var.environment}/jwt-signing-keys"
-    grafana_admin    = "parley/${var.environment}/grafana-admin"
+  # The contract with gitops/: every service that owns data logs in to PostgreSQL as a runtime role
+  # and, for its migrations, as a migration role that owns the schema <service>; and to RabbitMQ as
+  # a user of its own in the default vhost. The init container of each service's migration Job
+  # creates these roles and users (as the RDS master user and the broker administrator) with the
+  # passwords generated here. The gateway owns no data and gets none.
+  service_credentials = {
+    "auth/database"                  = { username = "parley_auth", store = "postgres" }
+    "auth/database-migrator"         = { username = "parley_auth_migrator", store = "postgres" }
+    "auth/rabbitmq"                  = { username = "parley_auth", store = "rabbitmq" }
+    "messaging/database"             = { username = "parley_messaging", store = "postgres" }
+    "messaging/database-migrator"    = { username = "parley_messaging_migrator", store = "postgres" }
+    "messaging/rabbitmq"             = { username = "parley_messaging", store = "rabbitmq" }
+    "notification/database"          = { username = "parley_notification", store = "postgres" }
+    "notification/database-migrator" = { username = "parley_notification_migrator", store = "postgres" }
+    "notification/rabbitmq"          = { username = "parley_notification", store = "rabbitmq" }
   }
 
-  secret_descriptions = {
-    database         = "PostgreSQL connection of the Parley services (copy of the RDS-managed master credentials)"
-    rabbitmq         = "RabbitMQ (AMQPS) connection of the Parley services"
-    jwt_signing_keys = "EC P-256 private keys (PKCS#8 PEM) auth signs access tokens with, one <kid>.pem each"
-    grafana_admin    = "Grafana administrator of the cluster's kube-prometheus-stack"
+  # What a service secret holds besides username and password: where its store is.
+  store_connections = {
+    postgres = {
+      host   = var.database.host
+      port   = var.database.port
+      dbname = var.database.name
+    }
+    rabbitmq = {
+      host = local.rabbitmq_url.host
+      port = tonumber(local.rabbitmq_url.port)
+    }
   }
 
-  # The database and broker connections are copies: they follow credentials_version. The signing key
-  # and Grafana's password are generated once and then rotated outside Terraform (README.md).
-  secret_versions = {
-    database         = var.credentials_version
-    rabbitmq         = var.credentials_version
-    jwt_signing_keys = 1
-    grafana_admin    = 1
-  }
+  rabbitmq_url = regex("^amqps://(?P<host>[^:/]+):(?P<port>[0-9]+)$", var.rabbitmq.endpoint)
 
-  database_master = jsondecode(ephemeral.aws_secretsmanager_secret_version.database_master.secret_string)
-  rabbitmq_source = jsondecode(ephemeral.aws_secretsmanager_secret_version.rabbitmq.secret_string)
-  rabbitmq_url    = regex("^amqps://(?P<host>[^:/]+):(?P<port>[0-9]+)$", var.rabbitmq.endpoint)
+  secret_names = merge(
+    {
+      jwt_signing_keys = "parley/${var.environment}/jwt-signing-keys"
+      grafana_admin    = "parley/${var.environment}/grafana-admin"
+    },
+    { for key in keys(local.service_credentials) : key => "parley/${var.environment}/${key}" },
+  )
+
+  secret_descriptions = merge(
+    {
+      jwt_signing_keys = "EC P-256 private keys (PKCS#8 PEM) auth signs access tokens with, one <kid>.pem each"
+      grafana_admin    = "Grafana administrator of the cluster's kube-prometheus-stack"
+    },
+    {
+      for key, credential in local.service_credentials :
+      key => "${credential.store == "postgres" ? "PostgreSQL role" : "RabbitMQ user"} ${credential.username} of the ${split("/", key)[0]} service"
+    },
+  )
+
+  # The service passwords are written once per version (credential_versions; raising one rotates
+  # that password). The signing key and Grafana's password are generated once and then rotated
+  # outside Terraform (README.md).
+  secret_versions = merge(
+    { jwt_signing_keys = 1, grafana_admin = 1 },
+    { for key in keys(local.service_credentials) : key => lookup(var.credential_versions, key, 1) },
+  )
 
   # Key for key what gitops/components/managed-data/external-secrets.yaml and
   # gitops/platform/secret-store/cluster-secret-store.yaml read; a test compares them.
-  secret_values = {
-    database = {
-      username = local.database_master.username
-      password = local.database_master.password
-      host     = var.database.host
-      port     = var.database.port
-      dbname   = var.database.name
-    }
-    rabbitmq = {
-      username = local.rabbitmq_source.username
-      password = local.rabbitmq_source.password
-      host     = local.rabbitmq_url.host
-      port     = tonumber(local.rabbitmq_url.port)
-    }
+  platform_secret_values = {
     jwt_signing_keys = {
       (local.signing_key_file) = ephemeral.tls_private_key.jwt_signing.private_key_pem_pkcs8
     }
@@ -56,17 +79,15 @@ locals {
     }
   }
 
+  secret_values = merge(local.platform_secret_values, {
+    for key, credential in local.service_credentials :
+    key => merge(local.store_connections[credential.store], {
+      username = credential.username
+      password = ephemeral.random_password.service[key].result
+    })
+  })
+
   signing_key_file = "${var.signing_key_id}.pem"
-}
-
-# RDS generates and rotates the master password in its own secret; the services get a copy in the
-# shape they read. Opened during plan and apply only, never stored.
-ephemeral "aws_secretsmanager_secret_version" "database_master" {
-  secret_id = var.database.secret_arn
-}
-
-ephemeral "aws_secretsmanager_secret_version" "rabbitmq" {
-  secret_id = var.rabbitmq.secret_arn
 }
 
 # A fresh key on every run, written only with version 1 of the secret (the first apply).
@@ -77,6 +98,15 @@ ephemeral "tls_private_key" "jwt_signing" {
 
 ephemeral "random_password" "grafana_admin" {
   length  = 32
+  special = false
+}
+
+# One password per service login, fresh on every run and written only when its version changes.
+# Alphanumeric, since the ExternalSecrets put them into connection URLs.
+ephemeral "random_password" "service" {
+  for_each = local.service_credentials
+
+  length  = 40
   special = false
 }
 
@@ -101,8 +131,10 @@ moved {
   to   = module.secrets_key.aws_kms_alias.this
 }
 
+# The former copies of the master credentials, parley/<environment>/database and .../rabbitmq, were
+# instances of this resource; dropping their keys deletes them (after the recovery window).
 resource "aws_secretsmanager_secret" "platform" {
-  #checkov:skip=CKV2_AWS_57:copies follow their source (RDS rotates the master password; credentials_version copies it again) and the signing key and Grafana password rotate by the procedure in README.md, which no rotation Lambda could follow
+  #checkov:skip=CKV2_AWS_57:no rotation Lambda fits: service passwords rotate by raising their version in credential_versions (the migration Jobs apply it), the signing key and Grafana password by the procedures in README.md
   for_each = local.secret_names
 
   name                    = each.value

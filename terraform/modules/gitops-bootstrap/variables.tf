@@ -89,36 +89,54 @@ variable "external_secrets_service_account" {
 }
 
 variable "database" {
-  description = "PostgreSQL the services use (postgres module outputs). `secret_arn` is the RDS-managed master secret (JSON `username`, `password`), copied into `parley/<environment>/database`."
+  description = "PostgreSQL the services use (postgres module outputs). `master_secret_arn` is the RDS-managed master secret (`master_user_secret_arn`), encrypted with `master_secret_kms_key_arn` (`kms_key_arn`): External Secrets may read it, for the migration Jobs that create the service roles; this module never reads or copies it."
   type = object({
-    host       = string
-    port       = number
-    name       = string
-    secret_arn = string
+    host                      = string
+    port                      = number
+    name                      = string
+    master_secret_arn         = string
+    master_secret_kms_key_arn = string
   })
 }
 
 variable "rabbitmq" {
-  description = "RabbitMQ the services use (rabbitmq module outputs): `endpoint` is `amqps://<host>:5671`, `secret_arn` a secret with JSON `username` and `password`, copied into `parley/<environment>/rabbitmq`."
+  description = "RabbitMQ the services use (rabbitmq module outputs): `endpoint` is `amqps://<host>:5671`, `management_url` the HTTPS management API; `admin_secret_arn`, `admin_secret_name` and `admin_secret_kms_key_arn` are the administrator secret (`credentials_secret_arn`, `credentials_secret_name`, `credentials_kms_key_arn`), which External Secrets may read for the migration Jobs that create the service users; this module never reads or copies it."
   type = object({
-    endpoint   = string
-    secret_arn = string
+    endpoint                 = string
+    management_url           = string
+    admin_secret_arn         = string
+    admin_secret_name        = string
+    admin_secret_kms_key_arn = string
   })
 
   validation {
     condition     = can(regex("^amqps://[^:/]+:5671$", var.rabbitmq.endpoint))
     error_message = "rabbitmq.endpoint must be amqps://<host>:5671: the services speak AMQP over TLS only."
   }
-}
-
-variable "credentials_version" {
-  description = "Version of the database and broker credentials copied into `parley/<environment>/{database,rabbitmq}`. The copy is written once per value: raise it to copy the current credentials again, e.g. after RDS rotated the master password."
-  type        = number
-  default     = 1
 
   validation {
-    condition     = var.credentials_version >= 1 && floor(var.credentials_version) == var.credentials_version
-    error_message = "credentials_version must be a whole number of at least 1."
+    condition     = startswith(var.rabbitmq.management_url, "https://")
+    error_message = "rabbitmq.management_url must be an https:// URL (the broker's console_url)."
+  }
+}
+
+variable "security_group_ids" {
+  description = "Security groups handed to gitops/ for the SecurityGroupPolicy of the pods that own data: `postgres_clients` and `rabbitmq_clients` (network module outputs), which alone the data stores admit, and `cluster` (kubernetes module `cluster_security_group_id`), which those pods keep for the rest of the cluster."
+  type = object({
+    cluster          = string
+    postgres_clients = string
+    rabbitmq_clients = string
+  })
+}
+
+variable "credential_versions" {
+  description = "Version of each service password, by secret (`<service>/database`, `<service>/database-migrator`, `<service>/rabbitmq`); unlisted ones are 1. A password is generated and written once per version: raise one to rotate it (README.md, Rotating a service password)."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for key, version in var.credential_versions : contains(keys(local.service_credentials), key) && version >= 1 && floor(version) == version])
+    error_message = "credential_versions keys must be <service>/database, <service>/database-migrator or <service>/rabbitmq of auth, messaging or notification, and each version a whole number of at least 1."
   }
 }
 

@@ -18,7 +18,17 @@ resource "aws_eks_addon" "vpc_cni" {
 
   # gitops/ denies all traffic in the parley namespace by default and allows each flow with a
   # NetworkPolicy; the VPC CNI enforces NetworkPolicies only with its network policy agent on.
-  configuration_values = jsonencode({ enableNetworkPolicy = "true" })
+  # ENABLE_POD_ENI turns on security groups for pods: the pods a SecurityGroupPolicy selects get a
+  # branch network interface with the data stores' client groups (network module), which RDS and
+  # Amazon MQ admit, and nothing else does. In standard mode NetworkPolicies keep applying to those
+  # pods and the kubelet's probes reach them without disabling TCP early demux.
+  configuration_values = jsonencode({
+    enableNetworkPolicy = "true"
+    env = {
+      ENABLE_POD_ENI                    = "true"
+      POD_SECURITY_GROUP_ENFORCING_MODE = "standard"
+    }
+  })
 
   tags = var.tags
 }

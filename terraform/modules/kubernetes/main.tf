@@ -63,6 +63,15 @@ resource "aws_iam_role_policy_attachment" "cluster" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+# Security groups for pods: the VPC resource controller, which runs in the control plane as this
+# role, attaches trunk network interfaces to the nodes and branch interfaces carrying a pod's own
+# security groups (addons.tf turns ENABLE_POD_ENI on; gitops/ gives the groups with
+# SecurityGroupPolicy objects).
+resource "aws_iam_role_policy_attachment" "cluster_vpc_resource_controller" {
+  role       = aws_iam_role.cluster.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonEKSVPCResourceController"
+}
+
 data "aws_iam_policy_document" "cluster_encrypts_secrets" {
   statement {
     actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
@@ -95,9 +104,11 @@ resource "aws_eks_cluster" "this" {
     public_access_cidrs     = local.public_endpoint ? var.endpoint_public_access_cidrs : null
   }
 
+  # Only the access entries below grant cluster-admin: the identity that creates the cluster gets no
+  # hidden, permanent entry of its own. It must be in admin_principal_arns like every other admin.
   access_config {
     authentication_mode                         = "API"
-    bootstrap_cluster_creator_admin_permissions = true
+    bootstrap_cluster_creator_admin_permissions = false
   }
 
   encryption_config {
@@ -110,13 +121,23 @@ resource "aws_eks_cluster" "this" {
 
   tags = var.tags
 
+  # The provider replaces a cluster when bootstrap_cluster_creator_admin_permissions changes, though
+  # EKS reads it at creation only. New clusters are created with false; a cluster created while it
+  # was true keeps running, and its creator's entry is removed by hand (README.md, "Cluster access").
+  lifecycle {
+    ignore_changes = [access_config[0].bootstrap_cluster_creator_admin_permissions]
+  }
+
   depends_on = [
     aws_cloudwatch_log_group.this,
     aws_iam_role_policy_attachment.cluster,
+    aws_iam_role_policy_attachment.cluster_vpc_resource_controller,
     aws_iam_role_policy.cluster_encrypts_secrets,
   ]
 }
 
+# The cluster's administrators, all of them: the identity that deploys the platform stack (Helm,
+# Kubernetes) and the people and roles that operate the cluster.
 resource "aws_eks_access_entry" "admins" {
   for_each = toset(var.admin_principal_arns)
 

@@ -19,7 +19,7 @@ output "cluster_certificate_authority_data" {
 }
 
 output "cluster_security_group_id" {
-  description = "Security group EKS attaches to the control plane and the managed nodes; data stores allow their clients by this group."
+  description = "Security group EKS attaches to the control plane and the managed nodes. The data stores do not admit it; a SecurityGroupPolicy lists it beside a data store's client group so that those pods keep reaching the rest of the cluster."
   value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
 }
 

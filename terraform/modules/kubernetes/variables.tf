@@ -57,9 +57,13 @@ variable "endpoint_public_access_cidrs" {
 }
 
 variable "admin_principal_arns" {
-  description = "IAM roles or users given cluster-admin through EKS access entries, besides the identity that creates the cluster."
+  description = "IAM roles or users given cluster-admin through EKS access entries: the only administrators of the cluster. The identity that creates the cluster gets no access of its own, so the one that deploys the gitops-bootstrap module (Helm, Kubernetes) must be listed."
   type        = list(string)
-  default     = []
+
+  validation {
+    condition     = length(var.admin_principal_arns) > 0
+    error_message = "admin_principal_arns must name at least one administrator: without one, nobody can reach the cluster API."
+  }
 
   validation {
     condition     = alltrue([for arn in var.admin_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/", arn))])
@@ -68,7 +72,7 @@ variable "admin_principal_arns" {
 }
 
 variable "node_groups" {
-  description = "Managed node groups by name. Nodes run in the private subnets from a launch template that requires IMDSv2 and encrypts the root volume."
+  description = "Managed node groups by name. Nodes run in the private subnets from a launch template that requires IMDSv2 and encrypts the root volume; their instance types must support security groups for pods (not the t family)."
   type = map(object({
     instance_types = list(string)
     capacity_type  = optional(string, "ON_DEMAND")
@@ -92,6 +96,13 @@ variable "node_groups" {
   validation {
     condition     = alltrue([for group in values(var.node_groups) : group.min_size <= group.desired_size && group.desired_size <= group.max_size])
     error_message = "Each node group needs min_size <= desired_size <= max_size."
+  }
+
+  # Security groups for pods need instance types that take a trunk network interface; no type of
+  # the burstable t family does.
+  validation {
+    condition     = alltrue([for group in values(var.node_groups) : alltrue([for type in group.instance_types : !can(regex("^t[0-9]", type))])])
+    error_message = "Node instance types must support security groups for pods (trunk network interfaces): no t-family types such as t3.large."
   }
 }
 

@@ -32,3 +32,13 @@ output "flow_log_group_name" {
   description = "CloudWatch Logs group that receives the VPC flow logs."
   value       = aws_cloudwatch_log_group.flow_logs.name
 }
+
+output "postgres_client_security_group_id" {
+  description = "Client security group of PostgreSQL: the only group the postgres module should admit (`allowed_security_groups`), given to the pods that own data by a SecurityGroupPolicy."
+  value       = aws_security_group.data_clients["postgres"].id
+}
+
+output "rabbitmq_client_security_group_id" {
+  description = "Client security group of RabbitMQ: the only group the rabbitmq module should admit (`allowed_security_groups`), given to the pods that own data by a SecurityGroupPolicy."
+  value       = aws_security_group.data_clients["rabbitmq"].id
+}

@@ -20,7 +20,7 @@ output "master_username" {
 }
 
 output "master_user_secret_arn" {
-  description = "ARN of the Secrets Manager secret RDS keeps the master credentials in (JSON with `username` and `password`)."
+  description = "ARN of the Secrets Manager secret RDS keeps and rotates the master credentials in (JSON with `username` and `password` only; its name starts with `rds!db-`). Read it directly, never copy it: a copy goes stale at the next rotation."
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
 }
 
@@ -30,7 +30,7 @@ output "kms_key_arn" {
 }
 
 output "resource_id" {
-  description = "DbiResourceId of the instance, used in rds-db:connect IAM policies for IAM database authentication."
+  description = "DbiResourceId of the instance (Performance Insights, CloudWatch metrics). IAM database authentication is off, so no rds-db:connect policy uses it."
   value       = aws_db_instance.this.resource_id
 }
 

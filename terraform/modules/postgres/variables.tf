@@ -25,7 +25,7 @@ variable "subnet_ids" {
 }
 
 variable "allowed_security_groups" {
-  description = "Security groups allowed to connect on the PostgreSQL port, by a name known at plan time (e.g. `{ cluster = \"sg-...\" }`); nothing else can reach it. The names key the rules, so the IDs may come from another state."
+  description = "Security groups allowed to connect on the PostgreSQL port, by a name known at plan time (e.g. `{ clients = module.network.postgres_client_security_group_id }`); nothing else can reach it. Give client groups that only the pods needing the database wear, never the cluster's or the nodes' group. The names key the rules, so the IDs may come from another state."
   type        = map(string)
 
   validation {

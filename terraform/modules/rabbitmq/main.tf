@@ -1,34 +1,49 @@
 locals {
   amqps_port = 5671
-  subnet_ids = var.deployment_mode == "SINGLE_INSTANCE" ? [var.subnet_ids[0]] : var.subnet_ids
+  # The RabbitMQ management UI and HTTP API (instances[0].console_url), which the services' migration
+  # Jobs call as the administrator to create one user per service.
+  management_port = 443
+  subnet_ids      = var.deployment_mode == "SINGLE_INSTANCE" ? [var.subnet_ids[0]] : var.subnet_ids
 
-  amqp_endpoint = aws_mq_broker.this.instances[0].endpoints[0]
-  amqp_host     = regex("^amqps://([^:/]+)", local.amqp_endpoint)[0]
+  amqp_endpoint  = aws_mq_broker.this.instances[0].endpoints[0]
+  amqp_host      = regex("^amqps://([^:/]+)", local.amqp_endpoint)[0]
+  management_url = aws_mq_broker.this.instances[0].console_url
+
+  # One ingress rule per allowed group and port.
+  ingress = merge([
+    for group in keys(var.allowed_security_groups) : {
+      for name, port in { amqps = local.amqps_port, management = local.management_port } :
+      "${group}-${name}" => { group = group, name = name, port = port }
+    }
+  ]...)
 }
 
 resource "aws_security_group" "this" {
   name        = "${var.name}-rabbitmq"
-  description = "RabbitMQ ${var.name}: AMQPS only from the allowed security groups"
+  description = "RabbitMQ ${var.name}: AMQPS and the management API only from its client security groups"
   vpc_id      = var.vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-rabbitmq" })
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
-  for_each = var.allowed_security_groups
+  for_each = local.ingress
 
   security_group_id            = aws_security_group.this.id
-  description                  = "AMQPS from ${each.key}"
+  description                  = "${each.value.name == "amqps" ? "AMQPS" : "Management API (HTTPS)"} from ${each.value.group}"
   ip_protocol                  = "tcp"
-  from_port                    = local.amqps_port
-  to_port                      = local.amqps_port
-  referenced_security_group_id = each.value
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = var.allowed_security_groups[each.value.group]
 
   tags = var.tags
 }
 
-# Amazon MQ rejects commas, colons and equals signs in passwords, and the password also goes into
-# an AMQP URL, so it is alphanumeric and long instead.
+# The administrator's password. Amazon MQ rejects commas, colons and equals signs in passwords, so it
+# is alphanumeric and long instead. It is in the state twice, here and in the broker's user block:
+# aws_mq_broker has no write-only password argument (provider 6.25), and a non-ephemeral argument
+# cannot take an ephemeral value. Rotating it once after the first apply (README.md) leaves both
+# copies worthless. The services never use it: each connects as its own user (gitops-bootstrap).
 resource "random_password" "admin" {
   length  = 40
   special = false
@@ -91,25 +106,31 @@ moved {
   to   = module.credentials_key.aws_kms_alias.this
 }
 
+# The administrator's credentials, for the management API client of the services' migration Jobs
+# (gitops/), which creates one RabbitMQ user per service. External Secrets reads this secret
+# directly; nothing copies it.
 resource "aws_secretsmanager_secret" "credentials" {
-  #checkov:skip=CKV2_AWS_57:Amazon MQ has no rotation function and takes no user change from Terraform; the password is rotated by hand (README.md, Rotating the broker password)
+  #checkov:skip=CKV2_AWS_57:Amazon MQ has no rotation function and takes no user change from Terraform; the password is rotated by hand (README.md, Rotating the administrator password)
   name                    = "${var.name}/rabbitmq"
-  description             = "Credentials and AMQPS URL of the ${var.name} RabbitMQ broker"
+  description             = "Administrator of the ${var.name} RabbitMQ broker and its management API URL; no service connects with it"
   kms_key_id              = module.credentials_key.arn
   recovery_window_in_days = 7
 
   tags = var.tags
 }
 
+# Written through the write-only secret_string_wo, so this copy of the password is not in the state;
+# Terraform sends it only when admin_secret_version changes.
 resource "aws_secretsmanager_secret_version" "credentials" {
   secret_id = aws_secretsmanager_secret.credentials.id
-  secret_string = jsonencode({
-    username = var.admin_username
-    password = random_password.admin.result
-    host     = local.amqp_host
-    port     = local.amqps_port
-    url      = "amqps://${var.admin_username}:${random_password.admin.result}@${local.amqp_host}:${local.amqps_port}"
+  secret_string_wo = jsonencode({
+    username       = var.admin_username
+    password       = random_password.admin.result
+    host           = local.amqp_host
+    port           = local.amqps_port
+    management_url = local.management_url
   })
+  secret_string_wo_version = var.admin_secret_version
 
   lifecycle {
     # A rotated password is a new version written outside Terraform (README.md); the next apply

@@ -19,14 +19,24 @@ output "amqp_host" {
 }
 
 output "admin_username" {
-  description = "Name of the broker user."
+  description = "Name of the broker's administrator."
   value       = var.admin_username
   sensitive   = true
 }
 
+output "management_url" {
+  description = "HTTPS URL of the RabbitMQ management UI and HTTP API (`instances[0].console_url`)."
+  value       = local.management_url
+}
+
 output "credentials_secret_arn" {
-  description = "ARN of the Secrets Manager secret holding `username`, `password`, `host`, `port` and `url` (a complete AMQP_URL)."
+  description = "ARN of the administrator secret: JSON `username`, `password`, `host`, `port` (5671) and `management_url`. Read it directly (the user-provisioning Job), never copy it."
   value       = aws_secretsmanager_secret.credentials.arn
+}
+
+output "credentials_secret_name" {
+  description = "Name of the administrator secret, `<name>/rabbitmq`."
+  value       = aws_secretsmanager_secret.credentials.name
 }
 
 output "credentials_kms_key_arn" {

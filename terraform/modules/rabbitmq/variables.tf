@@ -24,7 +24,7 @@ variable "subnet_ids" {
 }
 
 variable "allowed_security_groups" {
-  description = "Security groups allowed to connect over AMQPS, by a name known at plan time (e.g. `{ cluster = \"sg-...\" }`); nothing else can reach it. The names key the rules, so the IDs may come from another state."
+  description = "Security groups allowed to connect over AMQPS (5671) and to the management API (443), by a name known at plan time (e.g. `{ clients = module.network.rabbitmq_client_security_group_id }`); nothing else can reach the broker. Give client groups that only the pods needing the broker wear, never the cluster's or the nodes' group. The names key the rules, so the IDs may come from another state."
   type        = map(string)
 
   validation {
@@ -79,13 +79,24 @@ variable "host_instance_type" {
 }
 
 variable "admin_username" {
-  description = "Name of the broker user the services connect as. Its password is generated and kept in Secrets Manager."
+  description = "Name of the broker's administrator, the one user Amazon MQ creates. Its password is generated and kept in Secrets Manager; the services connect as users of their own, which the administrator creates through the management API."
   type        = string
   default     = "parley"
 
   validation {
     condition     = can(regex("^[a-zA-Z0-9_.~-]{2,100}$", var.admin_username)) && var.admin_username != "guest"
     error_message = "admin_username must be 2-100 letters, digits or _.~- and not guest."
+  }
+}
+
+variable "admin_secret_version" {
+  description = "Version of the administrator secret's value, written through a write-only argument: raise it to write the generated password and the current endpoints again (e.g. to undo a manual change). A rotated password is written with put-secret-value instead (README.md)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.admin_secret_version >= 1 && floor(var.admin_secret_version) == var.admin_secret_version
+    error_message = "admin_secret_version must be a whole number of at least 1."
   }
 }
 

@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.10.0, < 2.0.0"
+  # 1.11 for the write-only secret_string_wo that keeps the administrator secret out of the state.
+  required_version = ">= 1.11.0, < 2.0.0"
 
   required_providers {
     aws = {

@@ -1,3 +1,10 @@
 export { ConfigError, loadConfig } from "./load-config";
 export { secretFile } from "./secret-file";
-export { brokerVariables, commonVariables, databaseVariables, env, provisionVariables } from "./variables";
+export {
+  brokerVariables,
+  commonVariables,
+  databaseVariables,
+  env,
+  migrateConfigShape,
+  provisionVariables,
+} from "./variables";

@@ -72,6 +72,12 @@ export const databaseVariables = (serviceName: string) => ({
   DATABASE_MIGRATE_ON_START: env.boolean(true),
 });
 
+/** Variables of `node dist/main.js migrate`: the database and nothing else. */
+export const migrateConfigShape = (serviceName: string) => ({
+  LOG_LEVEL: env.logLevel(),
+  ...databaseVariables(serviceName),
+});
+
 /** Variables of the services that publish or consume events. */
 export const brokerVariables = {
   AMQP_URL: env.url(["amqp", "amqps"]),

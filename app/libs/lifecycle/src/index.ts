@@ -1,4 +1,4 @@
-export { runMain, type MainOptions, type OwnCommand, type Stoppable } from "./run-main";
+export { ownCommand, runMain, type MainOptions, type OwnCommand, type Stoppable } from "./run-main";
 export {
   serveGrpcService,
   type GrpcServiceParts,

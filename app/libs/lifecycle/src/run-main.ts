@@ -8,25 +8,34 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-/** A command with a configuration of its own, not the service's. */
-export interface OwnCommand<Config extends { LOG_LEVEL: string }> {
-  loadConfig(): Config;
-  run(config: Config, logger: Logger): Promise<void>;
-}
+type AnyConfig = { LOG_LEVEL: string };
 
-export interface MainOptions<
-  Config extends { LOG_LEVEL: string },
-  ProvisionConfig extends { LOG_LEVEL: string } = { LOG_LEVEL: string },
-> {
-  service: string;
-  loadConfig(): Config;
-  /** `serve` is the default command; a service that owns tables adds `migrate`. */
-  commands: {
-    serve(config: Config, logger: Logger): Promise<Stoppable>;
-    migrate?(config: Config, logger: Logger): Promise<void>;
+/**
+ * A command with a configuration of its own, not the service's: loading it may throw a
+ * ConfigError; what it returns runs the command.
+ */
+export type OwnCommand = () => { logLevel: string; run(logger: Logger): Promise<void> };
+
+/** An OwnCommand from a configuration loader and what runs with that configuration. */
+export const ownCommand =
+  <C extends AnyConfig>(loadConfig: () => C, run: (config: C, logger: Logger) => Promise<void>): OwnCommand =>
+  () => {
+    const config = loadConfig();
+    return { logLevel: config.LOG_LEVEL, run: (logger) => run(config, logger) };
   };
-  /** `provision`, for a service that owns data: creates its database roles and broker user. */
-  provision?: OwnCommand<ProvisionConfig>;
+
+export interface MainOptions<Config extends AnyConfig> {
+  service: string;
+  /** The configuration of `serve`, the default command. */
+  loadConfig(): Config;
+  serve(config: Config, logger: Logger): Promise<Stoppable>;
+  /**
+   * The commands of a service that owns data, each with only the configuration it needs (a
+   * migration Job gets the migration role and nothing else): `migrate` applies pending migrations,
+   * `provision` creates the database roles and broker user.
+   */
+  migrate?: OwnCommand;
+  provision?: OwnCommand;
   /** How long a graceful stop may take before the process exits anyway. */
   stopTimeoutMs?: number;
 }
@@ -40,13 +49,14 @@ const EXIT_CONFIG = 78;
  * variables; SIGTERM or SIGINT stop it gracefully; an error nobody handled is a bug, logged as
  * fatal before the process exits (the orchestrator restarts it).
  */
-export function runMain<
-  Config extends { LOG_LEVEL: string },
-  ProvisionConfig extends { LOG_LEVEL: string } = { LOG_LEVEL: string },
->(options: MainOptions<Config, ProvisionConfig>): void {
-  const { service, commands, stopTimeoutMs = 25_000 } = options;
+export function runMain<Config extends AnyConfig>(options: MainOptions<Config>): void {
+  const { service, stopTimeoutMs = 25_000 } = options;
   const command = process.argv[2] ?? "serve";
-  const known = [...Object.keys(commands), ...(options.provision ? ["provision"] : [])];
+  const ownCommands: Record<string, OwnCommand | undefined> = {
+    migrate: options.migrate,
+    provision: options.provision,
+  };
+  const known = ["serve", ...Object.keys(ownCommands).filter((name) => ownCommands[name])];
   if (!known.includes(command)) {
     process.stderr.write(`${service}: unknown command "${command}"; use ${known.join(" or ")}\n`);
     process.exit(EXIT_USAGE);
@@ -72,11 +82,11 @@ export function runMain<
     return { logger, die };
   };
 
-  if (command === "provision") {
-    const provision = options.provision!;
-    const config = configured(() => provision.loadConfig());
-    const { logger, die } = logging(config.LOG_LEVEL);
-    void provision.run(config, logger).then(() => process.exit(0), die("provisioning failed"));
+  const own = ownCommands[command];
+  if (own) {
+    const loaded = configured(own);
+    const { logger, die } = logging(loaded.logLevel);
+    void loaded.run(logger).then(() => process.exit(0), die(`${command} failed`));
     return;
   }
 
@@ -84,12 +94,7 @@ export function runMain<
   const { logger, die } = logging(config.LOG_LEVEL);
   initMetrics(service);
 
-  if (command === "migrate") {
-    void commands.migrate!(config, logger).then(() => process.exit(0), die("migration failed"));
-    return;
-  }
-
-  void commands.serve(config, logger).then((running) => {
+  void options.serve(config, logger).then((running) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) {

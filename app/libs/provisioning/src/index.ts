@@ -1,1 +1,7 @@
-export { provisionConfigShape, provisionService, type BrokerRole, type ProvisionConfig } from "./provision";
+export {
+  dataServiceCommands,
+  provisionConfigShape,
+  provisionService,
+  type BrokerRole,
+  type ProvisionConfig,
+} from "./provision";

@@ -2,11 +2,14 @@ import {
   brokerVariables,
   commonVariables,
   databaseVariables,
+  loadConfig,
+  migrateConfigShape,
   provisionVariables,
   secretFile,
 } from "@parley/config";
-import { provisionServiceRoles } from "@parley/database";
+import { type DatabaseSettings, provisionServiceRoles } from "@parley/database";
 import { brokerPermissions, provisionBrokerUser, topologyNames } from "@parley/event-bus";
+import { ownCommand } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 
 /** The variables of `node dist/main.js provision` for a service that owns `schema`. */
@@ -81,3 +84,19 @@ export async function provisionService(config: ProvisionConfig, brokerRole: Brok
     "database roles and broker user provisioned",
   );
 }
+
+/**
+ * The commands of a service that owns data, each with only the configuration it needs (a migration
+ * Job's container gets the migration role and nothing else): `migrate` and `provision`.
+ */
+export const dataServiceCommands = (
+  schema: string,
+  brokerRole: BrokerRole,
+  migrate: (config: DatabaseSettings, logger: Logger) => Promise<void>,
+) => ({
+  migrate: ownCommand(() => loadConfig(migrateConfigShape(schema)), migrate),
+  provision: ownCommand(
+    () => loadConfig(provisionConfigShape(schema)),
+    (config, logger) => provisionService(config, brokerRole, logger),
+  ),
+});

@@ -1,7 +1,7 @@
 import { createAccessTokenVerifier } from "@parley/access-token";
 import { secretFile } from "@parley/config";
 import { authV1 } from "@parley/contracts";
-import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
+import { type DatabaseSettings, migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { brokerConnected, createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
 import { bearerAuthentication, service } from "@parley/grpc";
 import { type RunningGrpcService, serveGrpcService } from "@parley/lifecycle";
@@ -20,7 +20,7 @@ export type RunningAuth = RunningGrpcService;
 const schema = { migrations: authMigrations, applicationName: "parley-auth" };
 
 /** `node dist/main.js migrate`: applies pending migrations and returns. */
-export const migrateAuth = (config: AuthConfig, logger: Logger) =>
+export const migrateAuth = (config: DatabaseSettings, logger: Logger) =>
   migrateServiceDatabase(config, schema, logger);
 
 /** Starts the auth service: database, keys, gRPC server, admin endpoints. */

@@ -2,16 +2,13 @@
 import "@parley/telemetry/register";
 import { loadConfig } from "@parley/config";
 import { runMain } from "@parley/lifecycle";
-import { provisionConfigShape, provisionService } from "@parley/provisioning";
+import { dataServiceCommands } from "@parley/provisioning";
 import { migrateAuth, startAuth } from "./app";
 import { authConfigShape } from "./config";
 
 runMain({
   service: "auth",
   loadConfig: () => loadConfig(authConfigShape),
-  commands: { serve: startAuth, migrate: migrateAuth },
-  provision: {
-    loadConfig: () => loadConfig(provisionConfigShape("auth")),
-    run: (config, logger) => provisionService(config, "publisher", logger),
-  },
+  serve: startAuth,
+  ...dataServiceCommands("auth", "publisher", migrateAuth),
 });

@@ -8,5 +8,5 @@ import { gatewayConfigShape } from "./config";
 runMain({
   service: "gateway",
   loadConfig: () => loadConfig(gatewayConfigShape),
-  commands: { serve: startGateway },
+  serve: startGateway,
 });

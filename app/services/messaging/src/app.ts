@@ -1,6 +1,6 @@
 import { secretFile } from "@parley/config";
 import { messagingV1 } from "@parley/contracts";
-import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
+import { type DatabaseSettings, migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { createBrokerConnection, startOutboxRelay, topologyNames } from "@parley/event-bus";
 import { bearerAuthentication, service } from "@parley/grpc";
 import { type RunningGrpcService, serveGrpcService } from "@parley/lifecycle";
@@ -17,7 +17,7 @@ export type RunningMessaging = RunningGrpcService;
 const schema = { migrations: messagingMigrations, applicationName: "parley-messaging" };
 
 /** `node dist/main.js migrate`: applies pending migrations and returns. */
-export const migrateMessaging = (config: MessagingConfig, logger: Logger) =>
+export const migrateMessaging = (config: DatabaseSettings, logger: Logger) =>
   migrateServiceDatabase(config, schema, logger);
 
 /**

@@ -2,16 +2,13 @@
 import "@parley/telemetry/register";
 import { loadConfig } from "@parley/config";
 import { runMain } from "@parley/lifecycle";
-import { provisionConfigShape, provisionService } from "@parley/provisioning";
+import { dataServiceCommands } from "@parley/provisioning";
 import { migrateMessaging, startMessaging } from "./app";
 import { messagingConfigShape } from "./config";
 
 runMain({
   service: "messaging",
   loadConfig: () => loadConfig(messagingConfigShape),
-  commands: { serve: startMessaging, migrate: migrateMessaging },
-  provision: {
-    loadConfig: () => loadConfig(provisionConfigShape("messaging")),
-    run: (config, logger) => provisionService(config, "publisher", logger),
-  },
+  serve: startMessaging,
+  ...dataServiceCommands("messaging", "publisher", migrateMessaging),
 });

@@ -1,6 +1,6 @@
 import { secretFile } from "@parley/config";
 import { notificationV1 } from "@parley/contracts";
-import { migrateServiceDatabase, openServiceDatabase } from "@parley/database";
+import { type DatabaseSettings, migrateServiceDatabase, openServiceDatabase } from "@parley/database";
 import { brokerConnected, createBrokerConnection, topologyNames } from "@parley/event-bus";
 import { bearerAuthentication, service } from "@parley/grpc";
 import { type RunningGrpcService, serveGrpcService } from "@parley/lifecycle";
@@ -20,7 +20,7 @@ export type RunningNotification = RunningGrpcService;
 const schema = { migrations: notificationMigrations, applicationName: "parley-notification" };
 
 /** `node dist/main.js migrate`: applies pending migrations and returns. */
-export const migrateNotification = (config: NotificationConfig, logger: Logger) =>
+export const migrateNotification = (config: DatabaseSettings, logger: Logger) =>
   migrateServiceDatabase(config, schema, logger);
 
 /** Starts the notification service: event consumer, live fan-out, gRPC server, admin endpoints. */

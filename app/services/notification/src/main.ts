@@ -2,16 +2,13 @@
 import "@parley/telemetry/register";
 import { loadConfig } from "@parley/config";
 import { runMain } from "@parley/lifecycle";
-import { provisionConfigShape, provisionService } from "@parley/provisioning";
+import { dataServiceCommands } from "@parley/provisioning";
 import { migrateNotification, startNotification } from "./app";
 import { notificationConfigShape } from "./config";
 
 runMain({
   service: "notification",
   loadConfig: () => loadConfig(notificationConfigShape),
-  commands: { serve: startNotification, migrate: migrateNotification },
-  provision: {
-    loadConfig: () => loadConfig(provisionConfigShape("notification")),
-    run: (config, logger) => provisionService(config, { consumer: "notification" }, logger),
-  },
+  serve: startNotification,
+  ...dataServiceCommands("notification", { consumer: "notification" }, migrateNotification),
 });
