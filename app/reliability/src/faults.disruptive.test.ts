@@ -10,7 +10,10 @@ import { runSoak, shortSoak } from "./harness/soak";
  */
 describe("faults under load lose nothing (real processes; stops and restarts RabbitMQ and PostgreSQL)", () => {
   it("when each fault is injected under load, then every accepted message is stored and delivered exactly once", async () => {
-    const result = await runFaultSuite(allScenarios, shortTimings);
+    // Progress lines, so that a scenario that hangs shows which one it is.
+    const result = await runFaultSuite(allScenarios, shortTimings, (line) =>
+      process.stdout.write(`${line}\n`),
+    );
     process.stdout.write(`\n${faultTable(result.rows)}\n`);
     expect(result.rows.map((r) => r.scenario)).toHaveLength(7);
     expect(result.rows.flatMap((r) => r.violations.map((v) => `${r.scenario}: ${v}`))).toEqual([]);

@@ -1,4 +1,4 @@
-import { type PlatformUnderTest, postgres, rabbitmq } from "@parley/test-support";
+import { type PlatformUnderTest, eventually, postgres, rabbitmq } from "@parley/test-support";
 import { type Figures, checkInvariants, missingDeliveries } from "./invariants";
 import { crashedProcesses, startFaultPlatform, waitAllReady } from "./platform";
 import type { Scenario } from "./scenarios";
@@ -109,16 +109,17 @@ async function runScenario(
   const backlog = load.records.filter((r) => r.acceptedAt !== undefined && r.acceptedAt <= restoreStartedAt);
   const ready = await waitAllReady(platform, timings.drainMs);
   if (!ready) violations.push("not every service was ready again in time");
-  const recoveryDeadline = Date.now() + timings.drainMs;
-  while (missingDeliveries(population, backlog) > 0 && Date.now() < recoveryDeadline) await sleep(100);
-  const recovered = missingDeliveries(population, backlog) === 0;
+  const recovered = await eventually(
+    () => missingDeliveries(population, backlog) === 0,
+    timings.drainMs,
+    100,
+  );
   const recoverySeconds = recovered ? (Date.now() - restoreStartedAt) / 1000 : undefined;
   log(`${scenario.name}: ${recovered ? `recovered in ${recoverySeconds!.toFixed(1)} s` : "did not recover"}`);
 
   await sleep(timings.afterMs);
   await load.stop();
-  const drainDeadline = Date.now() + timings.drainMs;
-  while (missingDeliveries(population, load.records) > 0 && Date.now() < drainDeadline) await sleep(100);
+  await eventually(() => missingDeliveries(population, load.records) === 0, timings.drainMs, 100);
   if (scenario.verify) violations.push(...(await scenario.verify(context)));
 
   return checkInvariants({
