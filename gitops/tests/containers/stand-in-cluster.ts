@@ -88,7 +88,7 @@ export async function startStandInCluster(
   const database = `parley_containers_${suffix}`;
   // Exchanges and queues of this run's own, in the broker's default virtual host, where the
   // provision step gives each service's user its permissions.
-  const namespace = `parley-containers-${suffix}`;
+  const namespace = `parley_containers_${suffix}`;
   for (const config of objects.filter((o) => o.kind === "ConfigMap" && o.data?.AMQP_NAMESPACE))
     config.data.AMQP_NAMESPACE = namespace;
   const collector = new OtlpSink();
