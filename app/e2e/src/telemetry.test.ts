@@ -178,6 +178,16 @@ describe("one trace per user action, metrics and logs (real processes, OTLP rece
     expect(http.attributes["http.route"] ?? http.name).toMatch(
       /\/v1\/conversations\/:conversationId\/messages/,
     );
+    // Current semantic conventions, which the span metrics' dimensions and the service graph read.
+    expect(publish.attributes).toMatchObject({
+      "messaging.destination.name": `${platform.namespace}.events`,
+      "messaging.operation.type": "send",
+    });
+    expect(consume.attributes).toMatchObject({ "messaging.operation.type": "process" });
+    expect([grpcClient.attributes["rpc.system.name"], grpcServer.attributes["rpc.system.name"]]).toEqual([
+      "grpc",
+      "grpc",
+    ]);
   });
 
   it("when a user signs in with an open stream, then register/login, the user.* event and its notification form one trace", async () => {

@@ -32,6 +32,9 @@ describe("npm start as the README describes it (real processes)", () => {
         HTTP_PORT: "0",
         OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
         OTEL_BSP_SCHEDULE_DELAY: "200",
+        // Were metrics or logs pushed, they would arrive within the test.
+        OTEL_METRIC_EXPORT_INTERVAL: "300",
+        OTEL_BLRP_SCHEDULE_DELAY: "200",
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -70,6 +73,11 @@ describe("npm start as the README describes it (real processes)", () => {
     expect(collector.exports.find((e) => e.path === "/v1/traces")?.contentType).toBe(
       "application/x-protobuf",
     );
+  });
+
+  it("when the services export telemetry, then they push spans only (Prometheus scrapes metrics, the agent reads logs)", () => {
+    expect(collector.exports.length).toBeGreaterThan(0);
+    expect([...new Set(collector.exports.map((e) => e.path))]).toEqual(["/v1/traces"]);
   });
 
   it("when LOG_LEVEL is set in the shell, then the services log at that level", () => {

@@ -98,6 +98,30 @@ describe("service database (real PostgreSQL)", () => {
     expect(rows).toEqual([{ level: "read committed", source: "client" }]);
   });
 
+  it("when the connection is lost between a transaction's statements, then the transaction fails and the process carries on", async () => {
+    const admin = await openDatabase({
+      url: testDatabaseUrl,
+      schema,
+      poolSize: 1,
+      migrations: [],
+      applicationName: "database-test-admin",
+      logger,
+    });
+    try {
+      const outcome = first.transaction(async (query) => {
+        const [{ pid }] = await query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
+        // As the relay awaits the broker: no statement running when the server drops the session.
+        await admin.query(`SELECT pg_terminate_backend($1)`, [pid]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await query(`SELECT 1`);
+      });
+      await expect(outcome).rejects.toThrow();
+      await expect(first.query(`SELECT 1 AS one`)).resolves.toEqual([{ one: 1 }]);
+    } finally {
+      await admin.close();
+    }
+  });
+
   it("when pinged, then a live database answers", async () => {
     await expect(first.ping()).resolves.toBeUndefined();
   });

@@ -81,10 +81,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<ServiceDat
 
     async transaction(work) {
       const client = await pool.connect();
+      // The pool listens for errors on idle connections only: a connection lost while checked out
+      // and between statements (the relay awaits the broker mid-transaction) emits on the client,
+      // and an unheard error would end the process. The next statement fails and rolls back.
+      const lost = (error: Error) => logger.warn({ err: error }, "database connection lost in a transaction");
+      client.on("error", lost);
       try {
         await client.query("BEGIN");
         const result = await work(queryOn(client));
         await client.query("COMMIT");
+        client.off("error", lost);
         client.release();
         return result;
       } catch (error) {
@@ -93,6 +99,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<ServiceDat
           () => true,
           () => false,
         );
+        client.off("error", lost);
         client.release(!rolledBack);
         throw error;
       }

@@ -48,6 +48,27 @@ describe("createLogger", () => {
     });
   });
 
+  it("when a token, a bearer value or a URL's password is in a message or an error, then none of it is written", () => {
+    const { lines, logger } = capture();
+    const jwt = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl";
+    logger.warn(`refresh failed for ${jwt}`);
+    logger.info("upstream said %s", `Authorization: Bearer ${jwt}`);
+    logger.error(
+      { err: new Error(`cannot reach amqps://parley_auth:s3cret-pw@broker:5671 with ${jwt}`) },
+      "broker",
+    );
+    const written = JSON.stringify(lines);
+    for (const secret of [jwt, "c2lnbmF0dXJl", "s3cret-pw"]) expect(written).not.toContain(secret);
+    expect(lines.map((line) => line.msg)).toEqual([
+      "refresh failed for [redacted]",
+      "upstream said Authorization: Bearer [redacted]",
+      "broker",
+    ]);
+    expect((lines[2]!.err as { message: string }).message).toBe(
+      "cannot reach amqps://parley_auth:[redacted]@broker:5671 with [redacted]",
+    );
+  });
+
   it("when the level is warn, then info lines are dropped", () => {
     const lines: string[] = [];
     const destination = new Writable({

@@ -11,7 +11,9 @@ import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
 import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import type { NodeSDK } from "@opentelemetry/sdk-node";
+import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import { CurrentSemconvProcessor } from "./current-semconv";
 
 const ADMIN_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
@@ -40,6 +42,10 @@ function traceExporter(env: NodeJS.ProcessEnv) {
 
 /** Builds and starts the SDK; loaded only when tracing is on, so a process without it loads none of this. */
 export function startSdk(env: NodeJS.ProcessEnv): NodeSDK {
+  // Prometheus scrapes the metrics and the collector's agent reads the logs from standard output:
+  // the SDK pushes neither unless a variable asks for it (the collector would answer 404).
+  env.OTEL_METRICS_EXPORTER ??= "none";
+  env.OTEL_LOGS_EXPORTER ??= "none";
   // Each instrumentation installs its require hook when constructed. The SDK package itself loads
   // @grpc/grpc-js (for exporters we do not use), so it is required only after these exist.
   const instrumentations = [
@@ -64,7 +70,7 @@ export function startSdk(env: NodeJS.ProcessEnv): NodeSDK {
       "service.instance.id": env.K8S_POD_NAME ?? `${hostname()}-${process.pid}`,
       "deployment.environment.name": env.DEPLOYMENT_ENVIRONMENT ?? "local",
     }),
-    traceExporter: traceExporter(env),
+    spanProcessors: [new CurrentSemconvProcessor(), new BatchSpanProcessor(traceExporter(env))],
     instrumentations,
   });
   sdk.start();
