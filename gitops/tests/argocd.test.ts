@@ -74,6 +74,7 @@ describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
       "metrics-server",
       "observability",
       "opentelemetry-collector",
+      "otel-gateway",
       "parley",
       "secret-store",
       "tempo",

@@ -53,7 +53,12 @@ function expectedFlows(dataFlows: string[], otherPods: string[], otherFlows: str
     "notification -> auth:50051/TCP",
     "notification -> messaging:50051/TCP",
     ...parleyPods.map((p) => `${p} -> otel-collector:4318/TCP`),
-    ...[...parleyPods, ...otherPods].flatMap((p) => [`${p} -> kube-dns:53/TCP`, `${p} -> kube-dns:53/UDP`]),
+    // postgres_exporter, scraped by Prometheus (its way to the database is in dataFlows).
+    "prometheus -> postgres-exporter:9187/TCP",
+    ...[...parleyPods, "postgres-exporter", ...otherPods].flatMap((p) => [
+      `${p} -> kube-dns:53/TCP`,
+      `${p} -> kube-dns:53/UDP`,
+    ]),
     ...dataFlows,
     ...otherFlows,
   ].sort();
@@ -74,6 +79,9 @@ describe("the local overlay's NetworkPolicies", () => {
     const data = [
       ...TABLE_OWNERS.flatMap((p) => [`${p} -> postgresql:5432/TCP`, `${p} -> rabbitmq:5672/TCP`]),
       ...MIGRATIONS.flatMap((p) => [`${p} -> postgresql:5432/TCP`, `${p} -> rabbitmq:15672/TCP`]),
+      "postgres-exporter -> postgresql:5432/TCP",
+      // The broker's own metrics (its Prometheus plugin).
+      "prometheus -> rabbitmq:15692/TCP",
     ];
     expect(flows()).toEqual(
       expectedFlows(
@@ -129,6 +137,7 @@ describe.each([
     const data = [
       ...TABLE_OWNERS.flatMap((p) => [`${p} -> managed-data:5432/TCP`, `${p} -> managed-data:5671/TCP`]),
       ...MIGRATIONS.flatMap((p) => [`${p} -> managed-data:5432/TCP`, `${p} -> managed-data:443/TCP`]),
+      "postgres-exporter -> managed-data:5432/TCP",
     ];
     expect(allowedFlows(render(overlayDir(environment)), [...CLUSTER_PEERS, managedData])).toEqual(
       expectedFlows(data, [], []),

@@ -21,6 +21,12 @@ export interface SloSpec {
       annotations?: Record<string, string>;
       page_alert?: { labels?: Record<string, string> };
       ticket_alert?: { labels?: Record<string, string> };
+      /**
+       * Our extension to Sloth's format: the low-traffic guard. A burn-rate alert needs at least
+       * this many events per second (the SLI's total_query) over its short window, so that one
+       * failed request at night is no page. DEFAULT_MIN_EVENT_RATE when left out.
+       */
+      min_event_rate?: number;
     };
   }[];
 }
@@ -55,6 +61,9 @@ const TICKET = [
   { long: "3d", short: "6h", factor: 1 },
 ];
 
+/** The low-traffic guard's default floor: 0.02 events/s, about one a minute. */
+export const DEFAULT_MIN_EVENT_RATE = 0.02;
+
 const oneLine = (query: string) => query.trim().replace(/\s*\n\s*/g, " ");
 const selector = (labels: Record<string, string>) =>
   `{${Object.entries(labels)
@@ -82,6 +91,8 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
     const errorBudget = Number((1 - slo.objective / 100).toPrecision(10));
     const withWindow = (query: string, window: string) => oneLine(query).replaceAll("{{.window}}", window);
     const ratio = (window: string) => `slo:sli_error:ratio_rate${window}`;
+    const total = (window: string) => `slo:sli_events:rate${window}`;
+    const minRate = slo.alerting.min_event_rate ?? DEFAULT_MIN_EVENT_RATE;
 
     const sli: RuleGroup = {
       name: `sloth-slo-sli-recordings-${id}`,
@@ -99,6 +110,12 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
             `count_over_time(${ratio("5m")}${selector(ids)}[${PERIOD}])\n`,
           labels: { ...labels, sloth_window: PERIOD },
         },
+        // The SLI's events per second, for the low-traffic guard of the alerts (not Sloth's).
+        ...WINDOWS.map((window) => ({
+          record: total(window),
+          expr: `${withWindow(slo.sli.events.total_query, window)}\n`,
+          labels: { ...labels, sloth_window: window },
+        })),
       ],
     };
 
@@ -137,7 +154,8 @@ export function sloRuleGroups(spec: SloSpec): RuleGroup[] {
         .map(({ long, short, factor }) => {
           const over = (window: string) =>
             `max(${ratio(window)}${selector(ids)} > (${factor} * ${errorBudget})) without (sloth_window)`;
-          return `(\n  ${over(short)}\n  and\n  ${over(long)}\n)`;
+          const busy = `max(${total(short)}${selector(ids)} > ${minRate}) without (sloth_window)`;
+          return `(\n  ${over(short)}\n  and\n  ${over(long)}\n  and\n  ${busy}\n)`;
         })
         .join("\nor\n") + "\n";
     const { alerting } = slo;

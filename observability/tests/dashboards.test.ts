@@ -11,8 +11,9 @@ const files = readdirSync(dir)
 const load = (file: string): Json => JSON.parse(readFileSync(path.join(dir, file), "utf8"));
 
 describe("the Grafana dashboards", () => {
-  it("are the platform overview, the pipeline, one per service, RabbitMQ, PostgreSQL and the SLOs", () => {
+  it("are the platform overview, the pipeline, one per service, RabbitMQ, PostgreSQL, the SLOs and the collector", () => {
     expect(files).toEqual([
+      "collector.json",
       "overview.json",
       "pipeline.json",
       "postgresql.json",
@@ -36,6 +37,27 @@ describe("the Grafana dashboards", () => {
     expect(files.filter((f) => !readme.includes(`dashboards/${f}`))).toEqual([]);
   });
 });
+
+/**
+ * What a query measures, by its outermost function and the metric it reads: durations, bytes,
+ * per-second rates, or something this check does not know (ratios, counts).
+ */
+function unitKind(expr: string): string {
+  const e = expr.trim();
+  if (/[^a-z_]\/[^a-z_]|\bunless\b|\band\b/.test(e) && !/^histogram_quantile/.test(e)) return "unknown";
+  if (/^histogram_quantile\(/.test(e)) return "seconds";
+  if (/rate\([a-z_]+_seconds_(total|sum)\b/.test(e)) return "unknown"; // seconds per second: a fraction
+  if (/\b(rate|irate)\(/.test(e)) return "per-second";
+  if (/\bincrease\(/.test(e)) return "unknown";
+  if (/_bytes\b/.test(e)) return "bytes";
+  if (/_seconds\b/.test(e) && !/_seconds_(count|bucket|total)/.test(e)) return "seconds";
+  return "unknown";
+}
+const UNITS: Record<string, string[]> = {
+  seconds: ["s", "ms"],
+  bytes: ["bytes", "decbytes"],
+  "per-second": ["reqps", "ops", "rps", "wps", "Bps", "binBps"],
+};
 
 describe.each(files)("dashboard %s", (file) => {
   const dashboard = load(file);
@@ -79,6 +101,39 @@ describe.each(files)("dashboard %s", (file) => {
           cells.add(`${i},${j}`);
         }
     }
+  });
+
+  it("shows each panel in a unit its queries have, and never mixes units in one panel", () => {
+    const problems = panels.flatMap((p) => {
+      const kinds = new Set<string>(p.targets.map((t: Json) => unitKind(t.expr)));
+      kinds.delete("unknown");
+      const unit: string = p.fieldConfig.defaults.unit;
+      if (kinds.size > 1) return [`${p.title}: mixes ${[...kinds].join(" and ")}`];
+      const [kind] = [...kinds];
+      if (kind && !UNITS[kind]!.includes(unit)) return [`${p.title}: unit ${unit} for ${kind}`];
+      return [];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("scopes every scraped metric to the namespace, environment and pod variables", () => {
+    if (dashboard.uid === "parley-slos") return; // recorded series only
+    const names = dashboard.templating.list.map((v: Json) => v.name);
+    expect(names).toEqual(expect.arrayContaining(["namespace", "environment", "pod"]));
+    const unscoped = dashboardQueries(dashboard)
+      .filter((q) => q.label === undefined)
+      .flatMap((q) =>
+        parsePromQL(substituteGrafanaVariables(q.expr.replace(/\$(namespace|environment|pod)\b/g, "SCOPED")))
+          .selectors.filter((s) => !s.metric.includes(":") && s.metric !== "ALERTS")
+          .filter(
+            (s) =>
+              !["namespace", "environment", "pod"].every((l) =>
+                s.matchers.some((m) => m.label === l && m.value === "SCOPED"),
+              ),
+          )
+          .map((s) => `${q.where}: ${s.text}`),
+      );
+    expect(unscoped).toEqual([]);
   });
 
   it("has only queries that parse as PromQL", () => {

@@ -29,30 +29,99 @@ describe.each(ruleFiles())("rule file %s", (file) => {
   });
 });
 
+interface PromtoolCase {
+  file: string;
+  alert_rule_test?: { alertname: string; exp_alerts?: { exp_labels?: Record<string, string> }[] }[];
+  promql_expr_test?: { expr: string; exp_samples?: unknown[] }[];
+}
+
+const promtoolCases: PromtoolCase[] = testFiles.flatMap((file) =>
+  (parse(readFileSync(path.join(observabilityDir, file), "utf8")).tests as Omit<PromtoolCase, "file">[]).map(
+    (c) => ({ ...c, file }),
+  ),
+);
+
+/**
+ * What the promtool tests leave unproven: every alerting rule (an alert name with its severity, so
+ * a page and a ticket count apart) must fire in a test of its rule file's promtool file, and its
+ * alert must be expected quiet in another check there; every recording rule (a name with its
+ * `quantile`, if any) must be evaluated by a promql_expr_test there that expects samples.
+ */
+function coverageProblems(rules: LoadedRule[], cases: PromtoolCase[]): string[] {
+  const problems: string[] = [];
+  for (const rule of rules) {
+    const ofFile = cases.filter((c) => c.file === promtoolTestOf(rule.file));
+    if (rule.alert !== undefined) {
+      const checks = ofFile.flatMap((c) => c.alert_rule_test ?? []).filter((t) => t.alertname === rule.alert);
+      const severity = rule.labels?.severity;
+      const fires = checks.some((t) =>
+        (t.exp_alerts ?? []).some((a) => severity === undefined || a.exp_labels?.severity === severity),
+      );
+      if (!fires) problems.push(`${rule.file} ${rule.alert} (${severity}): no test fires it`);
+      if (!checks.some((t) => (t.exp_alerts ?? []).length === 0))
+        problems.push(`${rule.file} ${rule.alert} (${severity}): no test keeps it quiet`);
+    } else if (rule.record !== undefined) {
+      const quantile = rule.labels?.quantile;
+      const name = new RegExp(
+        `(^|[^a-z_:])${rule.record.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z0-9_:])`,
+      );
+      const evaluated = ofFile
+        .flatMap((c) => c.promql_expr_test ?? [])
+        .some(
+          (t) =>
+            name.test(t.expr) &&
+            (t.exp_samples ?? []).length > 0 &&
+            (quantile === undefined || t.expr.includes(`quantile="${quantile}"`)),
+        );
+      if (!evaluated)
+        problems.push(
+          `${rule.file} ${rule.record}${quantile ? `{quantile="${quantile}"}` : ""}: no promql_expr_test expects its samples`,
+        );
+    }
+  }
+  return [...new Set(problems)];
+}
+
 describe("the promtool tests", () => {
   it("belong to a rule file each", () => {
     expect(testFiles.sort()).toEqual(ruleFiles().map(promtoolTestOf).sort());
   });
 
-  const cases = testFiles.flatMap(
-    (file) =>
-      parse(readFileSync(path.join(observabilityDir, file), "utf8")).tests as {
-        alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[];
-      }[],
-  );
-  const alertCases = cases.flatMap((c) => c.alert_rule_test ?? []) as {
-    alertname: string;
-    exp_alerts?: unknown[];
-  }[];
+  it("fire every alerting rule and keep it quiet, and evaluate every recording rule", () => {
+    expect(coverageProblems(rules, promtoolCases)).toEqual([]);
+  });
 
-  it.each([...new Set(alerts.map((a) => a.alert!))])(
-    "show that %s fires on bad series and stays quiet",
-    (name) => {
-      const ofAlert = alertCases.filter((c) => c.alertname === name);
-      expect(ofAlert.some((c) => (c.exp_alerts ?? []).length > 0)).toBe(true);
-      expect(ofAlert.some((c) => (c.exp_alerts ?? []).length === 0)).toBe(true);
-    },
-  );
+  it("coverage check catches an alert that never fires, one never quiet, and an untested record", () => {
+    const file = "alerts/example.yaml";
+    const testFile = promtoolTestOf(file);
+    const example: LoadedRule[] = [
+      { file, group: "g", alert: "ParleyExample", expr: "up == 0", labels: { severity: "critical" } },
+      { file, group: "g", alert: "ParleyExample", expr: "up == 0", labels: { severity: "warning" } },
+      { file, group: "g", record: "job:up:sum", expr: "sum by (job) (up)" },
+    ];
+    const quietOnly: PromtoolCase[] = [
+      { file: testFile, alert_rule_test: [{ alertname: "ParleyExample", exp_alerts: [] }] },
+      { file: testFile, promql_expr_test: [{ expr: "job:up:sum", exp_samples: [] }] },
+    ];
+    expect(coverageProblems(example, quietOnly)).toEqual([
+      `${file} ParleyExample (critical): no test fires it`,
+      `${file} ParleyExample (warning): no test fires it`,
+      `${file} job:up:sum: no promql_expr_test expects its samples`,
+    ]);
+    const pageOnly: PromtoolCase[] = [
+      {
+        file: testFile,
+        alert_rule_test: [
+          { alertname: "ParleyExample", exp_alerts: [{ exp_labels: { severity: "critical" } }] },
+        ],
+      },
+    ];
+    expect(coverageProblems(example.slice(0, 2), pageOnly)).toEqual([
+      `${file} ParleyExample (critical): no test keeps it quiet`,
+      `${file} ParleyExample (warning): no test fires it`,
+      `${file} ParleyExample (warning): no test keeps it quiet`,
+    ]);
+  });
 });
 
 /** GitHub's anchor of a Markdown heading. */

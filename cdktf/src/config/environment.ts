@@ -53,6 +53,8 @@ export interface EnvironmentConfig {
   };
   messaging: {
     deploymentMode: "SINGLE_INSTANCE" | "CLUSTER_MULTI_AZ";
+    /** 4.2 and later serve the broker's Prometheus metrics, which gitops/ scrapes; they run on mq.m7g only. */
+    engineVersion: "4.2" | "4.3";
     hostInstanceType: string;
   };
   gitops: {

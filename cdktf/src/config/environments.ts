@@ -28,7 +28,7 @@ const base = {
     deletionProtection: true,
     skipFinalSnapshot: false,
   },
-  messaging: { deploymentMode: "CLUSTER_MULTI_AZ" },
+  messaging: { deploymentMode: "CLUSTER_MULTI_AZ", engineVersion: "4.2" },
   gitops: {
     repositoryUrl: "https://github.com/parley-messaging/parley.git",
     targetRevision: "main",
@@ -113,7 +113,7 @@ export const dev = environment("dev", {
     deletionProtection: false,
     skipFinalSnapshot: true,
   },
-  messaging: { hostInstanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+  messaging: { hostInstanceType: "mq.m7g.medium", deploymentMode: "SINGLE_INSTANCE" },
 });
 
 export const staging = environment("staging", {
@@ -141,7 +141,7 @@ export const staging = environment("staging", {
     backupRetentionDays: 7,
     multiAz: false,
   },
-  messaging: { hostInstanceType: "mq.m5.large", deploymentMode: "SINGLE_INSTANCE" },
+  messaging: { hostInstanceType: "mq.m7g.large", deploymentMode: "SINGLE_INSTANCE" },
 });
 
 export const production = environment("production", {
@@ -167,7 +167,7 @@ export const production = environment("production", {
     maxAllocatedStorageGib: 1000,
     backupRetentionDays: 30,
   },
-  messaging: { hostInstanceType: "mq.m5.large" },
+  messaging: { hostInstanceType: "mq.m7g.large" },
 });
 
 export const environments: EnvironmentConfig[] = [dev, staging, production];

@@ -16,6 +16,7 @@ export class MessagingStack extends ParleyStack {
       // Only the pods that own data wear this group (a SecurityGroupPolicy in gitops/), not the cluster.
       allowed_security_groups: { clients: network.rabbitmqClientSecurityGroupId },
       deployment_mode: environment.messaging.deploymentMode,
+      engine_version: environment.messaging.engineVersion,
       host_instance_type: environment.messaging.hostInstanceType,
       tags: this.tags,
     });

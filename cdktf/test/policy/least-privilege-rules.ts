@@ -19,15 +19,24 @@ import { evaluateEach, type ModuleRule, type StackRule } from "./rule";
 /** The services that own data (DESIGN.md): each logs in as itself, the gateway not at all. */
 export const DATA_SERVICES = ["auth", "messaging", "notification"];
 
-/** The logins the hand-over must hold, by secret key: `<service>/<kind>` -> username and store. */
+/** The pods that read the database only, with a role of their own: postgres_exporter. */
+export const DATABASE_MONITORS = ["postgres-exporter"];
+
+/**
+ * The logins the hand-over must hold, by secret key: `<service>/<kind>` -> username and store. Besides
+ * the services', the monitoring logins: postgres_exporter's role
+ * (pg_monitor only) and the broker user Prometheus scrapes as (tag monitoring).
+ */
 export function expectedServiceLogins(): Record<string, { username: string; store: string }> {
-  return Object.fromEntries(
-    DATA_SERVICES.flatMap((service) => [
+  return Object.fromEntries([
+    ...DATA_SERVICES.flatMap((service) => [
       [`${service}/database`, { username: `parley_${service}`, store: "postgres" }],
       [`${service}/database-migrator`, { username: `parley_${service}_migrator`, store: "postgres" }],
       [`${service}/rabbitmq`, { username: `parley_${service}`, store: "rabbitmq" }],
     ]),
-  );
+    ["monitoring/database", { username: "parley_monitoring", store: "postgres" }],
+    ["monitoring/rabbitmq", { username: "parley_monitoring", store: "rabbitmq" }],
+  ]);
 }
 
 function mergedLocals(module: Body): Body {
@@ -160,7 +169,8 @@ function serviceLoginProblems(module: Body): string[] | undefined {
       );
   }
   for (const key of Object.keys(credentials))
-    if (!(key in expected)) problems.push(`${key} is not a login of a service that owns data`);
+    if (!(key in expected))
+      problems.push(`${key} is not a login of a service that owns data, nor the monitoring role`);
   // Each login gets a password of its own, generated per secret.
   const passwords = ephemeralBlocks(module, "random_password").find(
     ({ body }) => body.for_each === "${local.service_credentials}",

@@ -505,6 +505,7 @@ export function securityGroupPolicyProblems(
   overlay: K8sObject[],
   bootstrap: K8sObject[],
   dataServices: string[],
+  databaseMonitors: string[] = [],
 ): string[] {
   const facts = locals(module).cluster_facts;
   const annotationOf = (variable: string) =>
@@ -538,6 +539,11 @@ export function securityGroupPolicyProblems(
     if (dataServices.includes(owner)) {
       const missing = wanted.filter((group) => !groups.includes(group));
       if (missing.length > 0) problems.push(`${name} does not wear ${missing.join(", ")}`);
+    } else if (databaseMonitors.includes(owner)) {
+      // The cluster's group and the PostgreSQL client group, never the broker's.
+      const missing = wanted.slice(0, 2).filter((group) => !groups.includes(group));
+      if (missing.length > 0) problems.push(`${name} does not wear ${missing.join(", ")}`);
+      if (groups.includes(wanted[2]!)) problems.push(`${name} (${owner}) wears the broker's client group`);
     } else if (groups.some((group) => clients.includes(group))) {
       problems.push(`${name} (${owner || "no app.kubernetes.io/name"}) wears a data store's client group`);
     }

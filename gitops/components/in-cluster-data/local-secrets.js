@@ -64,6 +64,15 @@ function buildSecrets({ randomBytes = crypto.randomBytes, now = new Date() } = {
       },
     ]),
     {
+      // postgres_exporter's own role (pg_monitor only), which its provision init container creates.
+      name: "postgres-exporter-database",
+      data: {
+        DATA_SOURCE_URI: "postgresql:5432/parley?sslmode=disable",
+        DATA_SOURCE_USER: "parley_monitoring",
+        password: password(),
+      },
+    },
+    {
       name: "auth-signing-keys",
       data: { [`${kid}.pem`]: privateKey.export({ type: "pkcs8", format: "pem" }).toString() },
     },

@@ -150,7 +150,10 @@ export async function startStandInCluster(
     (o) =>
       o.kind === "Job" && parley(o) && o.metadata.labels?.["app.kubernetes.io/component"] === "migration",
   );
-  const deployments = objects.filter((o) => o.kind === "Deployment" && parley(o));
+  // The services' own images; third-party Deployments of the overlay (postgres_exporter) are not built here.
+  const ownImages = (o: K8sObject) =>
+    (o.spec.template.spec.containers as { image: string }[]).every((c) => c.image.startsWith("parley-"));
+  const deployments = objects.filter((o) => o.kind === "Deployment" && parley(o) && ownImages(o));
   const hostPortsOf = async (workload: K8sObject) =>
     new Map(
       await Promise.all(containerPorts(workload).map(async (port) => [port, await freePort()] as const)),

@@ -48,7 +48,10 @@ export function environments(
     .filter(
       (o) =>
         ["Deployment", "Job"].includes(o.kind) &&
-        o.metadata.labels?.["app.kubernetes.io/part-of"] === "parley",
+        o.metadata.labels?.["app.kubernetes.io/part-of"] === "parley" &&
+        // The exporters beside the services (postgres-exporter) are configured by their own
+        // upstream variables, not the services' table.
+        o.metadata.labels?.["app.kubernetes.io/component"] !== "monitoring",
     )
     .flatMap((workload) => {
       const pod = workload.spec.template.spec;

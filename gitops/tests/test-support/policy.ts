@@ -60,6 +60,9 @@ export function probes(objects: K8sObject[]): string[] {
   return workloads(objects, LONG_RUNNING_KINDS).flatMap((w) =>
     w.containers.flatMap((c) => {
       const problems: string[] = [];
+      // Init containers run to completion before the others start: Kubernetes probes only the
+      // ones that stay (sidecars, restartPolicy Always).
+      if ((w.podSpec.initContainers ?? []).includes(c) && c.restartPolicy !== "Always") return problems;
       if (!c.readinessProbe) problems.push(`${where(w, c)}: no readinessProbe`);
       if (!c.livenessProbe) problems.push(`${where(w, c)}: no livenessProbe`);
       const grpcPort = (c.ports ?? []).find((p: Json) => p.name === "grpc");
@@ -349,6 +352,11 @@ export function migrations(objects: K8sObject[]): string[] {
 export const ADMIN_SECRETS = ["parley-database-admin", "parley-rabbitmq-admin"];
 /** The services that own a schema and a broker user. */
 export const DATA_OWNERS = ["auth", "messaging", "notification"];
+/**
+ * The monitoring exporters: each reads a data store with its own role (its Secret), which the
+ * `provision` init container of its own Deployment creates as the administrator.
+ */
+export const MONITORS: Record<string, string> = { "postgres-exporter": "postgres-exporter-database" };
 /** A Secret that grants access to a data store: a service's own, or an administrator's. */
 const isDataSecret = (name: string) =>
   ADMIN_SECRETS.includes(name) || /-(database|database-migrator|rabbitmq)$/.test(name);
@@ -364,6 +372,8 @@ function roleOf(w: Workload, c: Json): "server" | "migrate" | "provision" | "oth
     if (init && runs(c, "provision")) return "provision";
     if (!init && runs(c, "migrate")) return "migrate";
   }
+  const monitor = MONITORS[w.podLabels["app.kubernetes.io/name"] ?? ""] !== undefined;
+  if (monitor && w.object.kind === "Deployment" && init && c.name === "provision") return "provision";
   return w.object.kind === "Deployment" && !init ? "server" : "other";
 }
 
@@ -434,24 +444,31 @@ export function dataSecretScopes(objects: K8sObject[]): string[] {
   for (const w of workloads(objects).filter(isParley)) {
     const service = w.podLabels["app.kubernetes.io/name"] ?? "";
     const owner = DATA_OWNERS.includes(service);
+    const monitor = MONITORS[service];
     for (const c of w.containers) {
       const role = roleOf(w, c);
       const own = [`${service}-database`, `${service}-rabbitmq`];
-      const allowed = !owner
-        ? []
-        : role === "server"
-          ? own
-          : role === "migrate"
-            ? [`${service}-database-migrator`]
-            : role === "provision"
-              ? [...own, `${service}-database-migrator`, ...ADMIN_SECRETS]
-              : [];
+      const allowed = monitor
+        ? role === "provision"
+          ? [monitor, "parley-database-admin"]
+          : role === "server"
+            ? [monitor]
+            : []
+        : !owner
+          ? []
+          : role === "server"
+            ? own
+            : role === "migrate"
+              ? [`${service}-database-migrator`]
+              : role === "provision"
+                ? [...own, `${service}-database-migrator`, ...ADMIN_SECRETS]
+                : [];
       const used = secretsOf(w, c).filter(isDataSecret);
       for (const secret of used.filter((s) => !allowed.includes(s)))
         problems.push(
           `${where(w, c)}: uses Secret ${secret}, not one of its own (${allowed.join(", ") || "none"})`,
         );
-      const required = role === "server" || role === "migrate" ? allowed : [];
+      const required = role === "server" || role === "migrate" ? allowed : monitor ? [monitor] : [];
       const mounted = (c.volumeMounts ?? []).map(
         (m: Json) => (w.podSpec.volumes ?? []).find((v: Json) => v.name === m.name)?.secret?.secretName,
       );
@@ -469,6 +486,8 @@ export const PASSWORD_FILES: Record<string, string> = {
   DATABASE_ADMIN_URL: "DATABASE_ADMIN_PASSWORD_FILE",
   AMQP_URL: "AMQP_PASSWORD_FILE",
   RABBITMQ_ADMIN_USER: "RABBITMQ_ADMIN_PASSWORD_FILE",
+  // postgres_exporter's own variables.
+  DATA_SOURCE_USER: "DATA_SOURCE_PASS_FILE",
 };
 
 const PASSWORD_KEY = /pass(word)?|secret/i;

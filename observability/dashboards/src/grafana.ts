@@ -6,7 +6,48 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
+import type { parser as lezerParser } from "@prometheus-io/lezer-promql" with { "resolution-mode": "import" };
+
+// The package ships CommonJS beside its ES module, but types for the ES module only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require("@prometheus-io/lezer-promql") as { parser: typeof lezerParser };
+
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
+
+/**
+ * The labels every scraped series has in the cluster, each a dashboard variable: `namespace` and
+ * `pod` from the Prometheus Operator's target labels, `environment` from the scrape relabelling
+ * of each environment's Prometheus. Their "All" is `.*`, which also matches a series without the
+ * label (Prometheus on this machine sets none of them).
+ */
+export const SCOPE_LABELS = ["namespace", "environment", "pod"] as const;
+const SCOPE = SCOPE_LABELS.map((label) => `${label}=~"$${label}"`).join(",");
+
+/**
+ * Adds the scope matchers to every selector of a scraped metric in `expr`. Recorded series (names
+ * with a colon) are aggregated without these labels and are left alone.
+ */
+export function scoped(expr: string): string {
+  const inserts: { at: number; text: string }[] = [];
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name !== "VectorSelector") return undefined;
+      const identifier = node.node.getChild("Identifier");
+      const name = identifier ? expr.slice(identifier.from, identifier.to) : "";
+      if (!name || name.includes(":") || name === "ALERTS") return false;
+      const matchers = node.node.getChild("LabelMatchers");
+      if (!matchers) inserts.push({ at: identifier!.to, text: `{${SCOPE}}` });
+      else {
+        const empty = expr.slice(matchers.from + 1, matchers.to - 1).trim() === "";
+        inserts.push({ at: matchers.from + 1, text: empty ? SCOPE : `${SCOPE},` });
+      }
+      return false;
+    },
+  });
+  return inserts
+    .sort((a, b) => b.at - a.at)
+    .reduce((text, { at, text: insert }) => text.slice(0, at) + insert + text.slice(at), expr);
+}
 
 export interface Query {
   expr: string;
@@ -76,6 +117,11 @@ export interface DashboardSpec {
   description: string;
   tags: string[];
   variables?: Variable[];
+  /**
+   * Adds the namespace, environment and pod variables, and scopes every scraped metric's selector
+   * to them; `podsOf` is the selector whose series list the pods (by default `up`).
+   */
+  scope?: { podsOf?: string } | false;
   items: (Panel | Row)[];
 }
 
@@ -166,7 +212,38 @@ function variableJson(variable: Variable): Json {
   };
 }
 
+function scopeVariables(podsOf: string): Variable[] {
+  const within = (selector: string, labels: string[]) => {
+    const matchers = labels.map((l) => `${l}=~"$${l}"`).join(",");
+    return selector.includes("{") ? selector.replace("{", `{${matchers},`) : `${selector}{${matchers}}`;
+  };
+  return [
+    { name: "environment", label: "Environment", query: "label_values(up, environment)" },
+    {
+      name: "namespace",
+      label: "Namespace",
+      query: `label_values(${within("up", ["environment"])}, namespace)`,
+    },
+    {
+      name: "pod",
+      label: "Pod",
+      query: `label_values(${within(podsOf, ["environment", "namespace"])}, pod)`,
+    },
+  ];
+}
+
 export function dashboard(spec: DashboardSpec): Json {
+  const scope = spec.scope === false ? undefined : (spec.scope ?? {});
+  if (scope)
+    spec = {
+      ...spec,
+      variables: [...scopeVariables(scope.podsOf ?? "up"), ...(spec.variables ?? [])],
+      items: spec.items.map((item) =>
+        item.kind === "row"
+          ? item
+          : { ...item, queries: item.queries.map((query) => ({ ...query, expr: scoped(query.expr) })) },
+      ),
+    };
   const panels: Json[] = [];
   let x = 0;
   let y = 0;

@@ -1,4 +1,5 @@
 // Every dashboard, with the file name it is written to under observability/dashboards/.
+import { collector } from "./collector";
 import { type Json } from "./grafana";
 import { overview } from "./overview";
 import { pipeline } from "./pipeline";
@@ -15,5 +16,6 @@ export function dashboards(): { file: string; dashboard: Json }[] {
     { file: "rabbitmq.json", dashboard: rabbitmq() },
     { file: "postgresql.json", dashboard: postgresql() },
     { file: "slos.json", dashboard: slos() },
+    { file: "collector.json", dashboard: collector() },
   ];
 }

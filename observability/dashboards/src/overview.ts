@@ -10,6 +10,7 @@ export const overview = () =>
     description:
       "Golden signals of the four services: requests, server errors, latency (the gateway's public HTTP requests, the gRPC calls the others serve), instances and resources.",
     tags: ["overview"],
+    scope: { podsOf: `up{${JOBS}}` },
     items: [
       row("Health"),
       stat("Instances up", [q(`sum by (job) (up{${JOBS}})`, "{{job}}")], {

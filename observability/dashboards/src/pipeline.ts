@@ -11,6 +11,7 @@ export const pipeline = () =>
     description:
       "Sends, the outbox, publishing with confirms, the broker's queues, consumption and live delivery, in the order a message goes through them.",
     tags: ["pipeline"],
+    scope: { podsOf: 'up{job=~"gateway|auth|messaging|notification"}' },
     items: [
       row("Now"),
       stat(

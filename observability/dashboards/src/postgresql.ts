@@ -10,6 +10,7 @@ export const postgresql = () =>
     title: "Parley / PostgreSQL",
     description: "The PostgreSQL server the services share, from postgres_exporter.",
     tags: ["postgresql"],
+    scope: { podsOf: "pg_up" },
     variables: [{ name: "instance", label: "Exporter", query: "label_values(pg_up, instance)" }],
     items: [
       row("Server"),

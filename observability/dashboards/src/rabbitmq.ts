@@ -12,6 +12,7 @@ export const rabbitmq = () =>
     description:
       "The RabbitMQ node (alarms, memory, disk, connections, message rates) and each queue (depth, consumers).",
     tags: ["rabbitmq"],
+    scope: { podsOf: "rabbitmq_identity_info" },
     variables: [{ name: "instance", label: "Node", query: "label_values(rabbitmq_identity_info, instance)" }],
     items: [
       row("Node"),

@@ -138,10 +138,15 @@ function outbox(service: Service): (Panel | Row)[] {
   const sel = `service="${service}",instance=~"$instance"`;
   return [
     row("Outbox and publishing"),
-    timeseries("Outbox", [
-      q(`max(parley_outbox_pending{${sel}})`, "rows not yet published"),
-      q(`max(parley_outbox_oldest_pending_age_seconds{${sel}})`, "oldest row age (s)"),
-    ]),
+    timeseries("Outbox rows not yet published", [q(`max(parley_outbox_pending{${sel}})`, "rows")], {
+      unit: "short",
+      width: 6,
+    }),
+    timeseries(
+      "Oldest unpublished outbox row",
+      [q(`max(parley_outbox_oldest_pending_age_seconds{${sel}})`, "age")],
+      { unit: "s", width: 6, thresholds: [30, 60] },
+    ),
     timeseries(
       "Events published and confirmed",
       [
@@ -254,6 +259,7 @@ export function service(name: Service) {
     title: `Parley / Service / ${name}`,
     description: `The ${name} service: what it serves, what it calls${owns ? ", its database pool" : ""} and its runtime, by instance.`,
     tags: ["service"],
+    scope: { podsOf: `up{job="${name}"}` },
     variables: [{ name: "instance", label: "Instance", query: `label_values(up{job="${name}"}, instance)` }],
     items,
   });

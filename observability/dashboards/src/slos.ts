@@ -11,6 +11,8 @@ export const slos = () =>
     description:
       "Availability and latency objectives of the public API and of message delivery: error budget left, burn rates and SLI error ratios (rules generated from observability/slos/).",
     tags: ["slo"],
+    // Recorded series only, aggregated over namespaces and pods.
+    scope: false,
     variables: [{ name: "slo", label: "SLO", query: "label_values(sloth_slo_info, sloth_id)" }],
     items: [
       row("Budget"),

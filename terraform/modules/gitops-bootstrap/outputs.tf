@@ -24,7 +24,7 @@ output "cluster_facts" {
 }
 
 output "secret_arns" {
-  description = "ARNs of the secrets this module writes for External Secrets, by key (`<service>/database`, `<service>/database-migrator`, `<service>/rabbitmq`, `jwt_signing_keys`, `grafana_admin`); the values are never in the state."
+  description = "ARNs of the secrets this module writes for External Secrets, by key (`<service>/database`, `<service>/database-migrator`, `<service>/rabbitmq`, `monitoring/database`, `monitoring/rabbitmq`, `jwt_signing_keys`, `grafana_admin`); the values are never in the state."
   value       = { for name, secret in aws_secretsmanager_secret.platform : name => secret.arn }
 }
 

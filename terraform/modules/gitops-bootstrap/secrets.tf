@@ -12,7 +12,10 @@ locals {
   # and, for its migrations, as a migration role that owns the schema <service>; and to RabbitMQ as
   # a user of its own in the default vhost. The init container of each service's migration Job
   # creates these roles and users (as the RDS master user and the broker administrator) with the
-  # passwords generated here. The gateway owns no data and gets none.
+  # passwords generated here. The gateway owns no data and gets none. postgres_exporter reads
+  # PostgreSQL as parley_monitoring (pg_monitor only), which its own provision init container creates;
+  # Prometheus reads the broker's metrics as parley_monitoring (tag monitoring), which the services'
+  # provision step creates.
   service_credentials = {
     "auth/database"                  = { username = "parley_auth", store = "postgres" }
     "auth/database-migrator"         = { username = "parley_auth_migrator", store = "postgres" }
@@ -23,6 +26,8 @@ locals {
     "notification/database"          = { username = "parley_notification", store = "postgres" }
     "notification/database-migrator" = { username = "parley_notification_migrator", store = "postgres" }
     "notification/rabbitmq"          = { username = "parley_notification", store = "rabbitmq" }
+    "monitoring/database"            = { username = "parley_monitoring", store = "postgres" }
+    "monitoring/rabbitmq"            = { username = "parley_monitoring", store = "rabbitmq" }
   }
 
   # What a service secret holds besides username and password: where its store is.
@@ -55,7 +60,7 @@ locals {
     },
     {
       for key, credential in local.service_credentials :
-      key => "${credential.store == "postgres" ? "PostgreSQL role" : "RabbitMQ user"} ${credential.username} of the ${split("/", key)[0]} service"
+      key => "${credential.store == "postgres" ? "PostgreSQL role" : "RabbitMQ user"} ${credential.username} of ${split("/", key)[0] == "monitoring" ? "Parley's monitoring" : "the ${split("/", key)[0]} service"}"
     },
   )
 

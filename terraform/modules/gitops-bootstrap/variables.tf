@@ -130,13 +130,13 @@ variable "security_group_ids" {
 }
 
 variable "credential_versions" {
-  description = "Version of each service password, by secret (`<service>/database`, `<service>/database-migrator`, `<service>/rabbitmq`); unlisted ones are 1. A password is generated and written once per version: raise one to rotate it (README.md, Rotating a service password)."
+  description = "Version of each service password, by secret (`<service>/database`, `<service>/database-migrator`, `<service>/rabbitmq`, `monitoring/database`, `monitoring/rabbitmq`); unlisted ones are 1. A password is generated and written once per version: raise one to rotate it (README.md, Rotating a service password)."
   type        = map(number)
   default     = {}
 
   validation {
     condition     = alltrue([for key, version in var.credential_versions : contains(keys(local.service_credentials), key) && version >= 1 && floor(version) == version])
-    error_message = "credential_versions keys must be <service>/database, <service>/database-migrator or <service>/rabbitmq of auth, messaging or notification, and each version a whole number of at least 1."
+    error_message = "credential_versions keys must be <service>/database, <service>/database-migrator or <service>/rabbitmq of auth, messaging or notification, or monitoring/database or monitoring/rabbitmq, and each version a whole number of at least 1."
   }
 }
 

@@ -45,9 +45,9 @@ variable "deployment_mode" {
 }
 
 variable "engine_version" {
-  description = "RabbitMQ version (major.minor); Amazon MQ applies patch releases automatically."
+  description = "RabbitMQ version (major.minor); Amazon MQ applies patch releases automatically. 4.2 and later serve the broker's Prometheus metrics (/metrics, /metrics/detailed), which gitops/ scrapes."
   type        = string
-  default     = "3.13"
+  default     = "4.2"
 
   # The versions Amazon MQ supports (its version support calendar); upgrades go 3.13 -> 4.2 -> 4.3.
   validation {
@@ -57,9 +57,9 @@ variable "engine_version" {
 }
 
 variable "host_instance_type" {
-  description = "Broker instance type; clusters need mq.m5.large or larger."
+  description = "Broker instance type; clusters need mq.m5.large or larger, RabbitMQ 4 the mq.m7g family (mq.m7g.medium for a single instance, mq.m7g.large or larger for a cluster)."
   type        = string
-  default     = "mq.m5.large"
+  default     = "mq.m7g.large"
 
   validation {
     condition     = startswith(var.host_instance_type, "mq.")

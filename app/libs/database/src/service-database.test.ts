@@ -109,7 +109,7 @@ describe("service database (real PostgreSQL)", () => {
     });
     try {
       const outcome = first.transaction(async (query) => {
-        const [{ pid }] = await query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
+        const pid = (await query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`))[0]!.pid;
         // As the relay awaits the broker: no statement running when the server drops the session.
         await admin.query(`SELECT pg_terminate_backend($1)`, [pid]);
         await new Promise((resolve) => setTimeout(resolve, 200));

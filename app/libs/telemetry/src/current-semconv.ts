@@ -32,7 +32,9 @@ export class CurrentSemconvProcessor implements SpanProcessor {
       if (typeof routingKey === "string")
         span.setAttribute("messaging.rabbitmq.destination.routing_key", routingKey);
     }
-    const rpcSystem = attributes["rpc.system"];
+    // The gRPC instrumentation adds its attributes after start, but names its spans
+    // `grpc.<package.Service>/<Method>` from the first.
+    const rpcSystem = attributes["rpc.system"] ?? (span.name.startsWith("grpc.") ? "grpc" : undefined);
     if (typeof rpcSystem === "string" && attributes["rpc.system.name"] === undefined)
       span.setAttribute("rpc.system.name", rpcSystem);
   }

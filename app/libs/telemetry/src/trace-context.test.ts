@@ -95,11 +95,13 @@ describe("the current semantic conventions, added where an instrumentation write
         attributes: { "rpc.system": "grpc", "rpc.service": "parley.messaging.v1.MessagingService" },
       })
       .end();
+    tracer().startSpan("grpc.parley.auth.v1.AuthService/Login", { kind: SpanKind.SERVER }).end();
     tracer()
       .startSpan("pg.query", { attributes: { "db.system": "postgresql" } })
       .end();
-    const [rpc, query] = exporter.getFinishedSpans();
+    const [rpc, named, query] = exporter.getFinishedSpans();
     expect(rpc?.attributes["rpc.system.name"]).toBe("grpc");
+    expect(named?.attributes["rpc.system.name"]).toBe("grpc");
     expect(Object.keys(query?.attributes ?? {})).toEqual(["db.system"]);
   });
 });

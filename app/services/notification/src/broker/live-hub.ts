@@ -92,7 +92,13 @@ export function createLiveHub(broker: BrokerConnection, names: TopologyNames, lo
     publish(notification) {
       const ch = channel.current();
       if (!ch) return;
-      ch.publish(names.live, notification.userId, encode(notification), { contentType: "application/json" });
+      // Mandatory: a notification for a user with no open stream anywhere comes back as "returned"
+      // (and is ignored: streams catch up from the database), so "dropped as unroutable" on the
+      // broker means only what should alarm, an event no queue is bound for.
+      ch.publish(names.live, notification.userId, encode(notification), {
+        contentType: "application/json",
+        mandatory: true,
+      });
     },
   };
 }
