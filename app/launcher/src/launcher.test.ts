@@ -1,22 +1,10 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { dropLauncherDatabase, eventually, testDatabaseUrl, uniqueName } from "@parley/test-support";
-import { repositoryRoot } from "./platform";
-
-const launcher = join(repositoryRoot, "app", "launcher", "dist", "main.js");
-
-function runLauncher(env: Record<string, string>) {
-  const child = spawn(process.execPath, [launcher], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  for (const stream of [child.stdout, child.stderr])
-    createInterface({ input: stream }).on("line", (line) => output.push(line));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output, exited };
-}
+import {
+  dropLauncherDatabase,
+  eventually,
+  runLauncher,
+  testDatabaseUrl,
+  uniqueName,
+} from "@parley/test-support";
 
 async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
   if (!(await eventually(() => find() !== undefined, timeoutMs, 100))) throw new Error("timed out");

@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { generateKeyPairSync } from "node:crypto";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Client } from "pg";
 
 /** Resolves when a TCP connection to the URL's host and port opens, rejects with the reason otherwise. */
@@ -49,4 +51,30 @@ export async function ensureDevSigningKey(folder: string): Promise<void> {
   await writeFile(join(folder, "dev-1.pem"), privateKey.export({ format: "pem", type: "pkcs8" }), {
     mode: 0o600,
   });
+}
+
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * Makes the broker's management API answer: each service's broker user is created through it. When
+ * nothing listens there and the broker runs on this machine (a stock Debian RabbitMQ has the plugin
+ * off), enables the plugin with `rabbitmq-plugins` and waits for it. True when it enabled it.
+ */
+export async function ensureManagementApi(url: string, timeoutMs = 60_000): Promise<boolean> {
+  const answers = () =>
+    reachable(url, 15672).then(
+      () => true,
+      () => false,
+    );
+  if (await answers()) return false;
+  if (!LOCAL_HOSTS.has(new URL(url).hostname)) throw new Error("nothing answers there");
+  await promisify(execFile)("rabbitmq-plugins", ["enable", "--quiet", "rabbitmq_management"], {
+    timeout: timeoutMs,
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!(await answers())) {
+    if (Date.now() > deadline) throw new Error("the management plugin was enabled but does not answer");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return true;
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { ensureDatabase, ensureDevSigningKey, reachable } from "./local-servers";
+import { ensureDatabase, ensureDevSigningKey, ensureManagementApi, reachable } from "./local-servers";
 import { formatLogLine } from "./log-format";
 import { repositoryRoot, startPlatform } from "./platform";
 
@@ -15,11 +15,12 @@ const howToStart = {
   RabbitMQ:
     "Start it (Debian: `rabbitmq-server -detached`; Docker: `docker run -d -p 5672:5672 rabbitmq:3.13`) " +
     "or point AMQP_URL at one.",
-  "RabbitMQ management API":
-    "Each service gets a broker user of its own, created through the management plugin: " +
-    "`rabbitmq-plugins enable rabbitmq_management` (Docker: the `rabbitmq:3.13-management` image), " +
-    "or point RABBITMQ_MANAGEMENT_URL at it.",
 };
+
+const howToEnableManagement =
+  "Each service gets a broker user of its own, created through RabbitMQ's management plugin: " +
+  "`rabbitmq-plugins enable rabbitmq_management` (Docker: the `rabbitmq:3.13-management` image), " +
+  "or point RABBITMQ_MANAGEMENT_URL at it.";
 
 function fail(message: string): never {
   console.error(`\nnpm start: ${message}\n`);
@@ -30,13 +31,19 @@ async function main() {
   for (const [name, url, port] of [
     ["PostgreSQL", databaseUrl, 5432],
     ["RabbitMQ", amqpUrl, 5672],
-    ["RabbitMQ management API", managementUrl, 15672],
   ] as const) {
     await reachable(url, port).catch((error: Error) => {
       const { host } = new URL(url);
       fail(`cannot reach ${name} at ${host} (${error.message}).\n${howToStart[name]}`);
     });
   }
+  await ensureManagementApi(managementUrl).then(
+    (enabled) => enabled && console.log("enabled RabbitMQ's management plugin (rabbitmq-plugins)"),
+    (error: Error) =>
+      fail(
+        `cannot reach RabbitMQ's management API at ${new URL(managementUrl).host} (${error.message}).\n${howToEnableManagement}`,
+      ),
+  );
   if (await ensureDatabase(databaseUrl))
     console.log(`created database ${new URL(databaseUrl).pathname.slice(1)}`);
   const keysDir = join(repositoryRoot, ".local", "keys");

@@ -29,6 +29,7 @@ export {
 } from "./openapi-operations";
 export {
   dropLauncherDatabase,
+  runLauncher,
   startPlatformUnderTest,
   testAmqpUrl,
   type PlatformUnderTest,

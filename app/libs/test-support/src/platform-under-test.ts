@@ -1,10 +1,13 @@
+import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import {
   type Platform,
   type PlatformOptions,
   removeCredentials,
+  repositoryRoot,
   rolePrefixOf,
   startPlatform,
 } from "@parley/launcher";
@@ -116,4 +119,17 @@ export async function dropLauncherDatabase(name: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Runs `npm start`'s launcher (built) as a process with `env` over this one's; its lines collect in `output`. */
+export function runLauncher(env: Record<string, string>) {
+  const child = spawn(process.execPath, [join(repositoryRoot, "app", "launcher", "dist", "main.js")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream }).on("line", (line) => output.push(line));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output, exited };
 }
