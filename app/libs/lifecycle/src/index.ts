@@ -1,7 +1,2 @@
 export { ownCommand, runMain, type MainOptions, type OwnCommand, type Stoppable } from "./run-main";
-export {
-  serveGrpcService,
-  type GrpcServiceParts,
-  type Releasable,
-  type RunningGrpcService,
-} from "./serve-grpc-service";
+export { serveGrpcService, type RunningGrpcService } from "./serve-grpc-service";

@@ -50,7 +50,7 @@ const SECRETS_IN_TEXT: [RegExp, string][] = [
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, "$1[redacted]@"],
 ];
 
-export const redactText = (text: string) =>
+const redactText = (text: string) =>
   SECRETS_IN_TEXT.reduce((redacted, [pattern, replacement]) => redacted.replace(pattern, replacement), text);
 
 const redactedError = (error: unknown) => {
