@@ -30,6 +30,7 @@ import {
   foreignPlaceholders,
   locals,
   placeholderFiles,
+  prometheusSecurityGroupProblems,
   refreshProblems,
   repoRoot,
   rootApplicationProblems,
@@ -129,6 +130,10 @@ describe.each(environments)("the $name environment", (environment) => {
     ).toEqual([]);
   });
 
+  it("gives the Prometheus pods the broker's metrics group and the cluster's, and no data store's client group", () => {
+    expect(prometheusSecurityGroupProblems(hcl(), bootstrap(name))).toEqual([]);
+  });
+
   it("lets the services reach the data stores of its own VPC, on the ports the modules open", () => {
     expect(vpcProblems(environment, overlay(name))).toEqual([]);
     // The plain-Terraform example builds the same VPCs.
@@ -174,6 +179,10 @@ const WIRING: Array<[string[], string]> = [
   [
     ["security_group_ids", "rabbitmq_clients"],
     "-network.outputs.cross-stack-output-modulenetworkrabbitmq_client_security_group_id",
+  ],
+  [
+    ["security_group_ids", "rabbitmq_metrics_clients"],
+    "-network.outputs.cross-stack-output-modulenetworkrabbitmq_metrics_client_security_group_id",
   ],
 ];
 

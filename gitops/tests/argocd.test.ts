@@ -28,6 +28,7 @@ const clusterFacts = (environment: string): Record<string, string> => ({
   "parley.dev/cluster-security-group-id": "sg-0c1a55e7",
   "parley.dev/postgres-client-security-group-id": "sg-0da7aba5e",
   "parley.dev/rabbitmq-client-security-group-id": "sg-0b0cce12",
+  "parley.dev/rabbitmq-metrics-client-security-group-id": "sg-0e7a1c5d",
 });
 
 describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
@@ -76,6 +77,7 @@ describe.each(CLOUD_ENVIRONMENTS)("the %s bootstrap", (environment) => {
       "opentelemetry-collector",
       "otel-gateway",
       "parley",
+      "prometheus-network",
       "secret-store",
       "tempo",
       "traefik",

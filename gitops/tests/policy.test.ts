@@ -220,6 +220,7 @@ describe("the policy rules", () => {
       "Job/parley/notification-migrate: needs ExternalSecret/parley/notification-rabbitmq, which is not synced before it",
       "Job/parley/notification-migrate: needs ExternalSecret/parley/parley-database-admin, which is not synced before it",
       "Job/parley/notification-migrate: needs ExternalSecret/parley/parley-rabbitmq-admin, which is not synced before it",
+      "Job/parley/notification-migrate: needs ExternalSecret/parley/rabbitmq-monitoring, which is not synced before it",
       "Job/parley/notification-migrate: needs NetworkPolicy/parley/allow-dns, which is not synced before it",
       "Job/parley/notification-migrate: needs NetworkPolicy/parley/allow-prometheus-scrape, which is not synced before it",
       "Job/parley/notification-migrate: needs NetworkPolicy/parley/allow-telemetry, which is not synced before it",

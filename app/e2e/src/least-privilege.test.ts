@@ -297,6 +297,44 @@ describe("node dist/main.js provision (the migration Job's init container)", () 
     await connection.close();
   });
 
+  it("when a monitoring login is configured, then it exists with the tag monitoring, reads the management API and holds no permissions", async () => {
+    const monitoring = `${prefix}_monitoring`;
+    await writeFile(join(secrets, "monitoring"), "monitoring-Secret-1\n", { mode: 0o600 });
+    try {
+      const { code, output } = await provision({
+        ...env(),
+        RABBITMQ_MONITORING_USER: monitoring,
+        RABBITMQ_MONITORING_PASSWORD_FILE: join(secrets, "monitoring"),
+      });
+      expect([code, output]).toEqual([0, expect.stringContaining(`"monitoringUser":"${monitoring}"`)]);
+      const asAdmin = (path: string) =>
+        fetch(`${managementUrl}${path}`, { headers: { authorization: brokerAdmin } });
+      const user = (await (await asAdmin(`/api/users/${monitoring}`)).json()) as { tags: string[] };
+      expect(user.tags).toEqual(["monitoring"]);
+      expect(await (await asAdmin(`/api/users/${monitoring}/permissions`)).json()).toEqual([]);
+      const asMonitoring = `Basic ${Buffer.from(`${monitoring}:monitoring-Secret-1`).toString("base64")}`;
+      const overview = await fetch(`${managementUrl}/api/overview`, {
+        headers: { authorization: asMonitoring },
+      });
+      expect(overview.status).toBe(200);
+    } finally {
+      await deleteBrokerUser(
+        {
+          url: managementUrl,
+          user: decodeURIComponent(new URL(testAmqpUrl).username),
+          password: decodeURIComponent(new URL(testAmqpUrl).password),
+        },
+        monitoring,
+      );
+    }
+  });
+
+  it("when a monitoring login has no password file, then it stops and names the missing variable", async () => {
+    const { code, output } = await provision({ ...env(), RABBITMQ_MONITORING_USER: `${prefix}_monitoring` });
+    expect(code).not.toBe(0);
+    expect(output).toContain("RABBITMQ_MONITORING_PASSWORD_FILE");
+  });
+
   it("when a variable is missing, then it stops with the configuration exit code and names it", async () => {
     const { RABBITMQ_MANAGEMENT_URL: _missing, ...rest } = env();
     const { code, output } = await provision(rest);

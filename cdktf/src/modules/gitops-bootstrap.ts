@@ -28,7 +28,12 @@ export interface GitopsBootstrapInputs {
     admin_secret_name: string;
     admin_secret_kms_key_arn: string;
   };
-  security_group_ids: { cluster: string; postgres_clients: string; rabbitmq_clients: string };
+  security_group_ids: {
+    cluster: string;
+    postgres_clients: string;
+    rabbitmq_clients: string;
+    rabbitmq_metrics_clients: string;
+  };
   /** By secret, `<service>/database`, `<service>/database-migrator` or `<service>/rabbitmq`. */
   credential_versions?: Record<string, number>;
   signing_key_id?: string;

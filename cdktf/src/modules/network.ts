@@ -37,4 +37,9 @@ export class NetworkModule extends LocalModule<NetworkInputs> {
   get rabbitmqClientSecurityGroupId(): string {
     return this.getString("rabbitmq_client_security_group_id");
   }
+
+  /** The group Amazon MQ admits on its metrics port only, worn by the Prometheus pods. */
+  get rabbitmqMetricsClientSecurityGroupId(): string {
+    return this.getString("rabbitmq_metrics_client_security_group_id");
+  }
 }

@@ -6,6 +6,7 @@ export interface RabbitmqInputs {
   vpc_id: string;
   subnet_ids: string[];
   allowed_security_groups: Record<string, string>;
+  metrics_security_groups?: Record<string, string>;
   deployment_mode?: "SINGLE_INSTANCE" | "CLUSTER_MULTI_AZ";
   engine_version?: string;
   host_instance_type?: string;

@@ -15,6 +15,8 @@ export class MessagingStack extends ParleyStack {
       subnet_ids: network.privateSubnetIds,
       // Only the pods that own data wear this group (a SecurityGroupPolicy in gitops/), not the cluster.
       allowed_security_groups: { clients: network.rabbitmqClientSecurityGroupId },
+      // Prometheus wears this one (gitops/platform/prometheus-network), admitted on 443 only.
+      metrics_security_groups: { prometheus: network.rabbitmqMetricsClientSecurityGroupId },
       deployment_mode: environment.messaging.deploymentMode,
       engine_version: environment.messaging.engineVersion,
       host_instance_type: environment.messaging.hostInstanceType,

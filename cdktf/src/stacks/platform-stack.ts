@@ -73,6 +73,7 @@ export class PlatformStack extends ParleyStack {
         cluster: cluster.clusterSecurityGroupId,
         postgres_clients: network.postgresClientSecurityGroupId,
         rabbitmq_clients: network.rabbitmqClientSecurityGroupId,
+        rabbitmq_metrics_clients: network.rabbitmqMetricsClientSecurityGroupId,
       },
       credential_versions: environment.gitops.credentialVersions,
       tags: this.tags,

@@ -415,6 +415,39 @@ export const leastPrivilegeStackRules: StackRule[] = [
     },
   },
   {
+    id: "broker-metrics-for-prometheus-only",
+    title:
+      "Every environment's RabbitMQ admits the network stack's metrics reader group, and only it, to its metrics port",
+    mirrors: ["none in Checkov/Trivy: issue, observability in the cluster (Prometheus scrapes Amazon MQ)"],
+    scope: "stack",
+    evaluate: (stack) =>
+      evaluateEach(callsOf(stack, "rabbitmq"), ({ address, body }) => {
+        const metrics = body.metrics_security_groups;
+        const entries = isBody(metrics) ? Object.entries(metrics) : [];
+        if (entries.length === 0)
+          return [`${address} admits no metrics reader: Prometheus cannot scrape the broker`];
+        const problems = entries.flatMap(([key, value]) => {
+          const text = JSON.stringify(value);
+          return text.includes("-network.outputs.") &&
+            text.includes("rabbitmq_metrics_client_security_group_id")
+            ? []
+            : [
+                `${address} admits ${key} = ${text} to its metrics port, not the network's metrics reader group`,
+              ];
+        });
+        return problems.length > 0 ? problems : undefined;
+      }),
+    violatingChange: {
+      environment: "production",
+      component: "messaging",
+      apply: (stack) => {
+        const call = callsOf(stack, "rabbitmq")[0]!.body;
+        (call.metrics_security_groups as Body).prometheus =
+          "${data.terraform_remote_state.cross-stack-reference-input-parley-production-cluster.outputs.cross-stack-output-modulekubernetescluster_security_group_id}";
+      },
+    },
+  },
+  {
     id: "cluster-admins-explicit",
     title: "Every cluster names its administrators: IAM roles or users of the environment's own account",
     mirrors: ["none in Checkov/Trivy: EKS access entries instead of the bootstrap admin"],

@@ -551,6 +551,38 @@ export function securityGroupPolicyProblems(
   return problems;
 }
 
+/**
+ * The Prometheus pods' SecurityGroupPolicy (gitops/platform/prometheus-network) as its ApplicationSet
+ * deploys it: it selects the pods the Prometheus operator creates and gives them exactly the
+ * cluster's group and the broker's metrics group, read from the cluster annotations the module writes.
+ */
+export function prometheusSecurityGroupProblems(module: Body, bootstrap: K8sObject[]): string[] {
+  const facts = locals(module).cluster_facts;
+  const annotationOf = (variable: string) =>
+    Object.entries(isBody(facts) ? facts : {}).find(
+      ([, value]) => value === `\${var.security_group_ids.${variable}}`,
+    )?.[0];
+  const wanted = ["cluster", "rabbitmq_metrics_clients"].map(
+    (variable) => `annotation:${annotationOf(variable)}`,
+  );
+  const policies = asDeployed(
+    render("gitops/platform/prometheus-network").filter((o) => o.kind === "SecurityGroupPolicy"),
+    bootstrap,
+  );
+  const prometheusPod = {
+    "app.kubernetes.io/name": "prometheus",
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+  };
+  const selecting = policies.filter((policy) => selects(policy.spec.podSelector, prometheusPod));
+  if (selecting.length === 0) return ["no SecurityGroupPolicy selects the Prometheus operator's pods"];
+  const groups = selecting.flatMap((policy) =>
+    ((policy.spec.securityGroups?.groupIds ?? []) as string[]).map((id) => resolveAnnotations(id, "any")),
+  );
+  return JSON.stringify(groups.sort()) === JSON.stringify(wanted.sort())
+    ? []
+    : [`the Prometheus pods wear ${groups.join(", ")}, not ${wanted.join(", ")}`];
+}
+
 // --- Argo CD's Application health check -------------------------------------------------------
 
 export const HEALTH_KEY = "resource.customizations.health.argoproj.io_Application";

@@ -10,19 +10,20 @@ locals {
   # (`{{ index .metadata.annotations "parley.dev/aws-region" }}`). Renaming a key breaks the GitOps
   # side; cdktf/test/gitops-handover.test.ts compares both sides. None of them is a secret: the
   # administrator secrets are handed over by where they are, for External Secrets to read directly,
-  # and the security groups are those the SecurityGroupPolicy gives the pods that own data.
+  # and the security groups are those the SecurityGroupPolicies give the pods that own data and Prometheus.
   cluster_facts = {
-    "parley.dev/environment"                       = var.environment
-    "parley.dev/aws-region"                        = data.aws_region.current.region
-    "parley.dev/external-secrets-role-arn"         = aws_iam_role.external_secrets.arn
-    "parley.dev/database-admin-secret-arn"         = var.database.master_secret_arn
-    "parley.dev/database-endpoint"                 = "${var.database.host}:${var.database.port}"
-    "parley.dev/database-name"                     = var.database.name
-    "parley.dev/rabbitmq-admin-secret-name"        = var.rabbitmq.admin_secret_name
-    "parley.dev/rabbitmq-management-url"           = var.rabbitmq.management_url
-    "parley.dev/cluster-security-group-id"         = var.security_group_ids.cluster
-    "parley.dev/postgres-client-security-group-id" = var.security_group_ids.postgres_clients
-    "parley.dev/rabbitmq-client-security-group-id" = var.security_group_ids.rabbitmq_clients
+    "parley.dev/environment"                               = var.environment
+    "parley.dev/aws-region"                                = data.aws_region.current.region
+    "parley.dev/external-secrets-role-arn"                 = aws_iam_role.external_secrets.arn
+    "parley.dev/database-admin-secret-arn"                 = var.database.master_secret_arn
+    "parley.dev/database-endpoint"                         = "${var.database.host}:${var.database.port}"
+    "parley.dev/database-name"                             = var.database.name
+    "parley.dev/rabbitmq-admin-secret-name"                = var.rabbitmq.admin_secret_name
+    "parley.dev/rabbitmq-management-url"                   = var.rabbitmq.management_url
+    "parley.dev/cluster-security-group-id"                 = var.security_group_ids.cluster
+    "parley.dev/postgres-client-security-group-id"         = var.security_group_ids.postgres_clients
+    "parley.dev/rabbitmq-client-security-group-id"         = var.security_group_ids.rabbitmq_clients
+    "parley.dev/rabbitmq-metrics-client-security-group-id" = var.security_group_ids.rabbitmq_metrics_clients
   }
 
   # The clusters generator of those ApplicationSets selects the Secret by the first label.

@@ -121,11 +121,12 @@ variable "rabbitmq" {
 }
 
 variable "security_group_ids" {
-  description = "Security groups handed to gitops/ for the SecurityGroupPolicy of the pods that own data: `postgres_clients` and `rabbitmq_clients` (network module outputs), which alone the data stores admit, and `cluster` (kubernetes module `cluster_security_group_id`), which those pods keep for the rest of the cluster."
+  description = "Security groups handed to gitops/ for the SecurityGroupPolicies of the pods that own data and of Prometheus: `postgres_clients` and `rabbitmq_clients` (network module outputs), which alone the data stores admit, `rabbitmq_metrics_clients` (network module output), which the broker admits on its metrics port only, and `cluster` (kubernetes module `cluster_security_group_id`), which those pods keep for the rest of the cluster."
   type = object({
-    cluster          = string
-    postgres_clients = string
-    rabbitmq_clients = string
+    cluster                  = string
+    postgres_clients         = string
+    rabbitmq_clients         = string
+    rabbitmq_metrics_clients = string
   })
 }
 

@@ -1,7 +1,7 @@
 # The client security groups of the data stores. RDS and Amazon MQ admit only these groups (their
-# modules take them as allowed_security_groups), and a pod carries one only when a
-# SecurityGroupPolicy in gitops/ gives it (security groups for pods, see README.md): the services
-# that own data and their migration Jobs. Every other pod, the gateway included, keeps the node's
+# modules take them as allowed_security_groups, Amazon MQ the metrics group as metrics_security_groups),
+# and a pod carries one only when a SecurityGroupPolicy in gitops/ gives it (security groups for pods,
+# see README.md): the services that own data and their migration Jobs; Prometheus the metrics group. Every other pod, the gateway included, keeps the node's
 # security groups and cannot open a connection to either store, whatever its NetworkPolicy says.
 #
 # They live in the network, not in the data store or cluster modules, so that neither of those
@@ -16,6 +16,12 @@ locals {
     rabbitmq = {
       description = "RabbitMQ clients: pods given this group may connect to Amazon MQ (AMQPS 5671, management API 443)"
       ports       = { amqps = 5671, management = 443 }
+      tier        = "private"
+    }
+    # Prometheus reads the broker's metrics endpoint, which Amazon MQ serves on the console port.
+    rabbitmq-metrics = {
+      description = "RabbitMQ metrics readers: pods given this group (Prometheus) may reach Amazon MQ's HTTPS endpoint on 443, not AMQPS"
+      ports       = { https = 443 }
       tier        = "private"
     }
   }

@@ -42,3 +42,8 @@ output "rabbitmq_client_security_group_id" {
   description = "Client security group of RabbitMQ: the only group the rabbitmq module should admit (`allowed_security_groups`), given to the pods that own data by a SecurityGroupPolicy."
   value       = aws_security_group.data_clients["rabbitmq"].id
 }
+
+output "rabbitmq_metrics_client_security_group_id" {
+  description = "Metrics reader group of RabbitMQ: the rabbitmq module admits it on 443 only (`metrics_security_groups`), given to the Prometheus pods by a SecurityGroupPolicy so they can scrape Amazon MQ's Prometheus endpoint."
+  value       = aws_security_group.data_clients["rabbitmq-metrics"].id
+}

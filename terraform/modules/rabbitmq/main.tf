@@ -9,13 +9,21 @@ locals {
   amqp_host      = regex("^amqps://([^:/]+)", local.amqp_endpoint)[0]
   management_url = aws_mq_broker.this.instances[0].console_url
 
-  # One ingress rule per allowed group and port.
-  ingress = merge([
-    for group in keys(var.allowed_security_groups) : {
-      for name, port in { amqps = local.amqps_port, management = local.management_port } :
-      "${group}-${name}" => { group = group, name = name, port = port }
-    }
-  ]...)
+  # One ingress rule per allowed group and port: clients on both ports, metrics readers on the
+  # console port only (Amazon MQ serves /metrics there).
+  ingress = merge(concat(
+    [
+      for group, id in var.allowed_security_groups : {
+        for name, port in { amqps = local.amqps_port, management = local.management_port } :
+        "${group}-${name}" => { group = group, id = id, name = name, port = port }
+      }
+    ],
+    [
+      for group, id in var.metrics_security_groups : {
+        "${group}-metrics" = { group = group, id = id, name = "metrics", port = local.management_port }
+      }
+    ],
+  )...)
 }
 
 resource "aws_security_group" "this" {
@@ -30,11 +38,11 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
   for_each = local.ingress
 
   security_group_id            = aws_security_group.this.id
-  description                  = "${each.value.name == "amqps" ? "AMQPS" : "Management API (HTTPS)"} from ${each.value.group}"
+  description                  = "${lookup({ amqps = "AMQPS", management = "Management API (HTTPS)" }, each.value.name, "Prometheus metrics (HTTPS)")} from ${each.value.group}"
   ip_protocol                  = "tcp"
   from_port                    = each.value.port
   to_port                      = each.value.port
-  referenced_security_group_id = var.allowed_security_groups[each.value.group]
+  referenced_security_group_id = each.value.id
 
   tags = var.tags
 }

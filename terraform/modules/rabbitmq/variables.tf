@@ -33,6 +33,12 @@ variable "allowed_security_groups" {
   }
 }
 
+variable "metrics_security_groups" {
+  description = "Security groups allowed to read the broker's Prometheus metrics, by a name known at plan time (e.g. `{ prometheus = module.network.rabbitmq_metrics_client_security_group_id }`): admitted on the console port (443) only, never on AMQPS. Amazon MQ serves /metrics on the same port as the management API, so the monitoring login's credentials, not the network, keep such a pod out of the API's write operations."
+  type        = map(string)
+  default     = {}
+}
+
 variable "deployment_mode" {
   description = "SINGLE_INSTANCE for dev, CLUSTER_MULTI_AZ (three nodes over three zones, quorum queues survive a node) for production."
   type        = string

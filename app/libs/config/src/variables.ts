@@ -99,4 +99,7 @@ export const provisionVariables = {
   RABBITMQ_MANAGEMENT_URL: env.url(["http", "https"]),
   RABBITMQ_ADMIN_USER: z.string().min(1),
   RABBITMQ_ADMIN_PASSWORD_FILE: env.filePath(),
+  // The broker's monitoring login (Prometheus's, in the cloud), ensured alongside the service's user.
+  RABBITMQ_MONITORING_USER: z.string().min(1).optional(),
+  RABBITMQ_MONITORING_PASSWORD_FILE: env.filePath().optional(),
 };

@@ -75,6 +75,21 @@ export async function provisionBrokerUser(
   await call(api, "PUT", `/api/permissions/${vhost}/${name}`, user.permissions);
 }
 
+/**
+ * Creates or updates the broker's monitoring login: the tag `monitoring` (the management API's
+ * read-only views and the Prometheus endpoint) and no permissions on any virtual host, so it can
+ * neither publish nor consume.
+ */
+export async function provisionMonitoringUser(
+  api: ManagementApi,
+  user: { name: string; password: string },
+): Promise<void> {
+  await call(api, "PUT", `/api/users/${encodeURIComponent(user.name)}`, {
+    password: user.password,
+    tags: "monitoring",
+  });
+}
+
 /** Deletes a broker user (tests clean up with it); a missing one is fine. */
 export async function deleteBrokerUser(api: ManagementApi, name: string): Promise<void> {
   await call(api, "DELETE", `/api/users/${encodeURIComponent(name)}`);

@@ -9,6 +9,7 @@ export {
   brokerPermissions,
   deleteBrokerUser,
   provisionBrokerUser,
+  provisionMonitoringUser,
   type BrokerPermissions,
   type ManagementApi,
 } from "./broker-users";

@@ -8,7 +8,12 @@ import {
   secretFile,
 } from "@parley/config";
 import { type DatabaseSettings, provisionServiceRoles } from "@parley/database";
-import { brokerPermissions, provisionBrokerUser, topologyNames } from "@parley/event-bus";
+import {
+  brokerPermissions,
+  provisionBrokerUser,
+  provisionMonitoringUser,
+  topologyNames,
+} from "@parley/event-bus";
 import { ownCommand } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 
@@ -35,6 +40,8 @@ export interface ProvisionConfig {
   RABBITMQ_MANAGEMENT_URL: string;
   RABBITMQ_ADMIN_USER: string;
   RABBITMQ_ADMIN_PASSWORD_FILE: string;
+  RABBITMQ_MONITORING_USER?: string;
+  RABBITMQ_MONITORING_PASSWORD_FILE?: string;
 }
 
 /** What a service's broker user may do: publish events, or consume them as `consumer`. */
@@ -50,9 +57,20 @@ async function loginOf(url: string, passwordFile: string | undefined) {
   return { name, password: secret };
 }
 
+/** The broker's monitoring login, when the configuration names one (the cloud's Prometheus). */
+async function monitoringLoginOf(config: ProvisionConfig) {
+  const name = config.RABBITMQ_MONITORING_USER;
+  if (!name) return undefined;
+  if (!config.RABBITMQ_MONITORING_PASSWORD_FILE)
+    throw new Error("RABBITMQ_MONITORING_USER is set but RABBITMQ_MONITORING_PASSWORD_FILE is not");
+  const password = await secretFile(config.RABBITMQ_MONITORING_PASSWORD_FILE)();
+  return { name, password };
+}
+
 /**
  * Creates or updates, idempotently, a service's database roles (runtime and migration), its
- * schema, and its broker user with the permissions of `brokerRole`, as the administrators. Run
+ * schema, and its broker user with the permissions of `brokerRole` (and the broker's monitoring
+ * login when configured), as the administrators. Run
  * before `migrate` (an init container of the migration Job; the launcher locally).
  */
 export async function provisionService(config: ProvisionConfig, brokerRole: BrokerRole, logger: Logger) {
@@ -68,19 +86,24 @@ export async function provisionService(config: ProvisionConfig, brokerRole: Brok
     { schema: config.DATABASE_SCHEMA, runtime, migrator },
   );
   const brokerUser = await loginOf(config.AMQP_URL, config.AMQP_PASSWORD_FILE);
-  await provisionBrokerUser(
-    {
-      url: config.RABBITMQ_MANAGEMENT_URL,
-      user: config.RABBITMQ_ADMIN_USER,
-      password: await secretFile(config.RABBITMQ_ADMIN_PASSWORD_FILE)(),
-    },
-    {
-      ...brokerUser,
-      permissions: brokerPermissions(topologyNames(config.AMQP_NAMESPACE), brokerRole),
-    },
-  );
+  const monitoringUser = await monitoringLoginOf(config);
+  const brokerAdmin = {
+    url: config.RABBITMQ_MANAGEMENT_URL,
+    user: config.RABBITMQ_ADMIN_USER,
+    password: await secretFile(config.RABBITMQ_ADMIN_PASSWORD_FILE)(),
+  };
+  await provisionBrokerUser(brokerAdmin, {
+    ...brokerUser,
+    permissions: brokerPermissions(topologyNames(config.AMQP_NAMESPACE), brokerRole),
+  });
+  if (monitoringUser) await provisionMonitoringUser(brokerAdmin, monitoringUser);
   logger.info(
-    { schema: config.DATABASE_SCHEMA, roles: [runtime.name, migrator.name], brokerUser: brokerUser.name },
+    {
+      schema: config.DATABASE_SCHEMA,
+      roles: [runtime.name, migrator.name],
+      brokerUser: brokerUser.name,
+      ...(monitoringUser && { monitoringUser: monitoringUser.name }),
+    },
     "database roles and broker user provisioned",
   );
 }
