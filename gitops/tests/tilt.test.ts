@@ -6,6 +6,7 @@ import {
   definedResources,
   dependencies,
   listConstant,
+  liveUpdateSteps,
   missingPaths,
   objectSelectors,
   readRepoFile,
@@ -85,6 +86,20 @@ describe("the Tiltfile and tilt/", () => {
     expect(observability).toContain("port-forward service/kube-prometheus-stack-grafana 3000:80");
     expect(all).toMatch(/local_resource\(\s*'proto',\s*cmd='npm run proto',\s*deps=\['proto'\]/);
     expect(all).toMatch(/local_resource\(\s*'tests',\s*cmd='npm test',\s*trigger_mode=TRIGGER_MODE_MANUAL/);
+  });
+
+  it("rebuild the web client in the gateway's pod when a file under app/web changes, with the workspace's own build", () => {
+    const { syncs, webBuild } = liveUpdateSteps(services);
+    expect(syncs).toContainEqual({ from: "app", to: "/app/app" });
+    expect(webBuild).toEqual({
+      command: "cd /app && npm run --silent build -w @parley/web",
+      trigger: ["app/web"],
+    });
+    const web = JSON.parse(readRepoFile("app/web/package.json")) as {
+      name: string;
+      scripts: Record<string, string>;
+    };
+    expect([web.name, web.scripts.build]).toEqual(["@parley/web", expect.stringContaining("vite build")]);
   });
 });
 

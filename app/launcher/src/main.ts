@@ -91,9 +91,11 @@ async function main() {
 
   const url = platform.gatewayUrl;
   console.log(`
-Parley is running at ${url}   (OpenAPI document: ${url}/openapi.json; Ctrl-C stops everything)
+Parley is running at ${url}   (Ctrl-C stops everything)
 
-Try it:
+Open ${url}/ in a browser to chat (the web client); the API reference is at ${url}/docs.
+
+Or try the API:
   curl -s -X POST ${url}/v1/auth/register -H 'content-type: application/json' \\
     -d '{"username":"ada","password":"correct horse battery"}'
 `);

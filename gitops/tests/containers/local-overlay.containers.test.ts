@@ -201,7 +201,7 @@ describe("the local overlay, run as its pods would run", () => {
     );
   }, 300_000);
 
-  it("passes the README's Try it walkthrough through the containerised gateway, which serves the API reference", async () => {
+  it("passes the README's Try it walkthrough through the containerised gateway, which serves the API reference and the web client", async () => {
     const output = await runReadmeWalkthrough(gatewayUrl());
     expect(output).toContain('"body":"Hi Bob 👋"');
     for (const pattern of walkthroughNotifications) expect(output).toMatch(pattern);
@@ -212,6 +212,15 @@ describe("the local overlay, run as its pods would run", () => {
       expect.stringContaining("javascript"),
     ]);
     await reference.body?.cancel();
+    // So is the web client's build, served at /.
+    const home = await fetch(`${gatewayUrl()}/`);
+    expect([home.status, home.headers.get("content-security-policy")]).toEqual([
+      200,
+      expect.stringContaining("script-src 'self'"),
+    ]);
+    const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(await home.text())?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(`${gatewayUrl()}${script}`)).status).toBe(200);
   }, 60_000);
 
   it("exports every service's spans to the collector address the manifests give", async () => {
@@ -263,6 +272,21 @@ describe("the local overlay, run as its pods would run", () => {
       if (seen !== "Parley API (live)") await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(seen).toBe("Parley API (live)");
+
+    // A change under app/web: the gateway's extra step rebuilds the web client in the pod, and the
+    // next page load gets it (no restart: the gateway serves the build from disk).
+    const { webBuild } = liveUpdateSteps(readRepoFile("tilt/services.Tiltfile"));
+    const page = "app/web/index.html";
+    const retitled = readFileSync(path.join(repoRoot, page), "utf8").replace(
+      /<title>([^<]*)<\/title>/,
+      "<title>$1 (live)</title>",
+    );
+    const pageFile = path.join(tmpdir(), `index-${process.pid}.html`);
+    writeFileSync(pageFile, retitled);
+    await docker.run(["cp", pageFile, `${container.id}:${appSync.to}/${path.relative("app", page)}`]);
+    await docker.run(["exec", container.id, "sh", "-c", webBuild!.command]);
+    const home = await (await fetch(`http://127.0.0.1:${plan.ports.get("http")}/`)).text();
+    expect(home).toMatch(/<title>[^<]* \(live\)<\/title>/);
     expect((await container.terminate()).exitCode).toBe(0);
   }, 300_000);
 

@@ -50,13 +50,19 @@ export interface LiveUpdate {
   syncs: { from: string; to: string }[];
   /** Commands run in the container after every sync (those without a trigger); `{name}` is the service. */
   runs: string[];
+  /** The gateway's extra step: the web client's build, run when a file under `trigger` changes. */
+  webBuild: { command: string; trigger: string[] } | undefined;
 }
 
 /** The live_update steps of the services' docker_build: what Tilt does when a file changes. */
 export function liveUpdateSteps(text: string): LiveUpdate {
-  const block = /live_update=\[([\s\S]*?)\n\s*\],/.exec(text)?.[1];
+  const block = /live_update=\[([\s\S]*?)\n\s*\](?: \+ web_build)?,/.exec(text)?.[1];
   if (!block) throw new Error("no live_update list");
+  const web = /web_build = \[run\('([^']+)', trigger=\[([^\]]*)\]\)\] if name == 'gateway' else \[\]/.exec(
+    text,
+  );
   return {
+    webBuild: web ? { command: web[1]!, trigger: stringLiterals(web[2]!) } : undefined,
     syncs: [...block.matchAll(/sync\('([^']+)', '([^']+)'\)/g)].map((m) => ({ from: m[1]!, to: m[2]! })),
     runs: [...block.matchAll(/run\('([^']+)'(?:\s*\+\s*(\w+))?\s*\)/g)].map(
       (m) => `${m[1]!}${m[2] ? `{${m[2]}}` : ""}`,

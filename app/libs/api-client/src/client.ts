@@ -8,12 +8,18 @@ export type ApiClient = Client<paths> & { session: Session };
 
 export interface Tokens {
   accessToken: string;
-  refreshToken: string;
+  /** Absent in a browser session, whose refresh token is in an HttpOnly cookie. */
+  refreshToken?: string;
 }
 
+/** The header that asks the gateway to keep the refresh token in its HttpOnly cookie. */
+const COOKIE_SESSION = { "Parley-Session": "cookie" } as const;
+
 /**
- * The signed-in session's tokens, in memory only: a page reload or a new process signs in again
- * (or keeps the refresh token somewhere of its choosing and calls `set`).
+ * The signed-in session's tokens, in memory only. A process signs in again after a restart (or
+ * keeps the refresh token somewhere of its choosing and calls `set`); a browser session
+ * (`cookie`) leaves the refresh token to the gateway's HttpOnly cookie, so a reloaded page resumes
+ * with `resumeSession` and page scripts never hold a token that outlives the page.
  */
 export class Session {
   tokens: Tokens | undefined;
@@ -24,6 +30,8 @@ export class Session {
     private readonly fetchImpl: typeof fetch,
     /** Called once the session is over: its refresh token was refused. */
     private readonly onSignedOut: () => void = () => {},
+    /** The refresh token travels in the gateway's cookie (browsers). */
+    readonly cookie = false,
   ) {}
 
   set(tokens: Tokens | undefined) {
@@ -41,11 +49,11 @@ export class Session {
 
   private async exchange(): Promise<boolean> {
     const refreshToken = this.tokens?.refreshToken;
-    if (!refreshToken) return false;
+    if (!refreshToken && !this.cookie) return false;
     const response = await this.fetchImpl(`${this.baseUrl}/v1/auth/refresh`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ refreshToken }),
+      headers: { "content-type": "application/json", ...(this.cookie ? COOKIE_SESSION : {}) },
+      body: JSON.stringify(this.cookie ? {} : { refreshToken }),
     });
     if (response.status === 200) {
       this.set((await response.json()) as Tokens);
@@ -54,8 +62,9 @@ export class Session {
     await response.body?.cancel();
     // A 5xx or 429 leaves the session as it is: the refresh token may still be good.
     if (response.status === 401) {
+      const wasSignedIn = this.tokens !== undefined;
       this.set(undefined);
-      this.onSignedOut();
+      if (wasSignedIn) this.onSignedOut();
     }
     return false;
   }
@@ -67,6 +76,11 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Called when the session ended because its refresh token was refused. */
   onSignedOut?(): void;
+  /**
+   * Keep the refresh token in the gateway's HttpOnly cookie instead of memory: for pages the
+   * gateway serves (same origin), which then survive a reload with `resumeSession`.
+   */
+  sessionCookie?: boolean;
   /** More middleware, after the client's own (tests check every answer against the document). */
   middleware?: Middleware[];
 }
@@ -102,7 +116,7 @@ function authentication(session: Session, fetchImpl: typeof fetch): Middleware {
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const session = new Session(options.baseUrl, fetchImpl, options.onSignedOut);
+  const session = new Session(options.baseUrl, fetchImpl, options.onSignedOut, options.sessionCookie);
   const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: fetchImpl });
   client.use(authentication(session, fetchImpl), ...(options.middleware ?? []));
   return Object.assign(client, { session });
@@ -125,18 +139,28 @@ export async function signIn(
   how: "register" | "login",
   credentials: Schemas["Credentials"],
 ): Promise<Schemas["Session"]> {
+  const params = { header: client.session.cookie ? COOKIE_SESSION : {} };
   const { data, error, response } =
     how === "register"
-      ? await client.POST("/v1/auth/register", { body: credentials })
-      : await client.POST("/v1/auth/login", { body: credentials });
+      ? await client.POST("/v1/auth/register", { params, body: credentials })
+      : await client.POST("/v1/auth/login", { params, body: credentials });
   if (!data) throw new ApiError(response.status, error as Problem | undefined);
   client.session.set(data.tokens);
   return data;
 }
 
-/** Ends the session on the server and forgets its tokens. */
+/**
+ * A browser session after a page load: exchanges the gateway's cookie for an access token.
+ * Resolves with whether the user is signed in again.
+ */
+export function resumeSession(client: ApiClient): Promise<boolean> {
+  return client.session.refresh();
+}
+
+/** Ends the session on the server (and its cookie, in a browser session) and forgets its tokens. */
 export async function signOut(client: ApiClient): Promise<void> {
-  if (client.session.tokens) await client.POST("/v1/auth/logout");
+  if (client.session.tokens)
+    await client.POST("/v1/auth/logout", { params: { header: client.session.cookie ? COOKIE_SESSION : {} } });
   client.session.set(undefined);
 }
 

@@ -9,6 +9,7 @@ export {
   type Tokens,
   createApiClient,
   sendMessage,
+  resumeSession,
   signIn,
   signOut,
 } from "./client";

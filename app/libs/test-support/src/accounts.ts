@@ -23,6 +23,7 @@ export async function register(
   const api = sibling(client);
   const username = `${prefix}${randomUUID().slice(0, 8)}`;
   const { user, tokens } = await signIn(api, "register", { username, password });
+  if (!tokens.refreshToken) throw new Error("the answer holds no refresh token (a cookie session?)");
   return {
     id: user.id,
     username,

@@ -3,12 +3,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repositoryRoot } from "@parley/launcher";
 
-/** The shell block of the README's "Try it" section, exactly as a reader would paste it. */
+/** The shell block of the README's "Try it with curl" section, exactly as a reader would paste it. */
 export function readmeWalkthrough(): string {
   const readme = readFileSync(join(repositoryRoot, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Try it"));
+  const section = readme.slice(readme.indexOf("### Try it with curl"));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!block) throw new Error("no sh block in the README's Try it section");
+  if (!block) throw new Error("no sh block in the README's Try it with curl section");
   return block;
 }
 

@@ -5,6 +5,7 @@ import type { Stoppable } from "@parley/lifecycle";
 import type { Logger } from "@parley/logger";
 import type { GatewayConfig } from "./config";
 import { createHttpApp } from "./entry-points/http/http-server";
+import { defaultWebRoot } from "./entry-points/http/web-client";
 import { buildOpenApiDocument } from "./entry-points/http/openapi";
 import { apiRoutes } from "./entry-points/http/routes";
 import {
@@ -65,6 +66,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
     trustProxy: config.TRUST_PROXY,
     rateLimits: { authPerMinute: config.RATE_LIMIT_AUTH_PER_MINUTE, perMinute: config.RATE_LIMIT_PER_MINUTE },
+    webRoot: config.WEB_ROOT ?? defaultWebRoot,
   });
 
   const admin = createAdminServer({

@@ -17,6 +17,8 @@ export const gatewayConfigShape = {
   RATE_LIMIT_AUTH_PER_MINUTE: env.integer(1, 1_000_000, 30),
   RATE_LIMIT_PER_MINUTE: env.integer(1, 10_000_000, 1200),
   SESSION_CHECK_CACHE_SECONDS: env.integer(0, 300, 5),
+  /** The web client's build; the default is app/web/dist beside the built gateway. */
+  WEB_ROOT: z.string().min(1).optional(),
 };
 
 export type GatewayConfig = z.infer<z.ZodObject<typeof gatewayConfigShape>>;

@@ -52,7 +52,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for a new token pair
-         * @description Each refresh token works once. Presenting one that was already used revokes its whole session, since it must have leaked.
+         * @description Each refresh token works once. Presenting one that was already used revokes its whole session, since it must have leaked. A browser session (`Parley-Session: cookie`) sends `{}` and its cookie, and gets the next refresh token in the cookie again.
          */
         post: operations["refreshTokens"];
         delete?: never;
@@ -72,7 +72,7 @@ export interface paths {
         put?: never;
         /**
          * End the current session
-         * @description Revokes the session of the access token used, with its refresh tokens. Access tokens of the session stop working within a few seconds on every gateway.
+         * @description Revokes the session of the access token used, with its refresh tokens. Access tokens of the session stop working within a few seconds on every gateway. A browser session's cookie is cleared.
          */
         post: operations["logout"];
         delete?: never;
@@ -526,8 +526,8 @@ export interface components {
             accessToken: string;
             /** @description Seconds until the access token expires. */
             expiresIn: number;
-            /** @description Single-use; exchange at /v1/auth/refresh before it expires. */
-            refreshToken: string;
+            /** @description Single-use; exchange at /v1/auth/refresh before it expires. Absent for a browser session (`Parley-Session: cookie`), whose refresh token is in an HttpOnly cookie. */
+            refreshToken?: string;
             /**
              * Format: date-time
              * @example 2026-12-03T10:15:30.000Z
@@ -558,8 +558,8 @@ export interface components {
          *     }
          */
         RefreshRequest: {
-            /** @description 1 to 256 characters, as issued. */
-            refreshToken: string;
+            /** @description The refresh token; omit it for a browser session, whose token is in its cookie. */
+            refreshToken?: string;
         };
         /**
          * @example {
@@ -975,7 +975,10 @@ export interface operations {
     register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` (browsers): the refresh token travels in the HttpOnly cookie `parley_refresh` (path /v1/auth, SameSite=Strict) instead of the JSON body, so page scripts never see it. */
+                "Parley-Session"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1073,7 +1076,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` (browsers): the refresh token travels in the HttpOnly cookie `parley_refresh` (path /v1/auth, SameSite=Strict) instead of the JSON body, so page scripts never see it. */
+                "Parley-Session"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1171,9 +1177,15 @@ export interface operations {
     refreshTokens: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` (browsers): the refresh token travels in the HttpOnly cookie `parley_refresh` (path /v1/auth, SameSite=Strict) instead of the JSON body, so page scripts never see it. */
+                "Parley-Session"?: "cookie";
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token of a browser session (`Parley-Session: cookie`); set by the gateway. */
+                parley_refresh?: string;
+            };
         };
         requestBody: {
             content: {
@@ -1199,7 +1211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown, expired or already used refresh token (reuse revokes the session). */
+            /** @description No refresh token, or an unknown, expired or already used one (reuse revokes the session). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1269,7 +1281,10 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` (browsers): the refresh token travels in the HttpOnly cookie `parley_refresh` (path /v1/auth, SameSite=Strict) instead of the JSON body, so page scripts never see it. */
+                "Parley-Session"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };

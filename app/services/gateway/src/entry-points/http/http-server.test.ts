@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AppError } from "@parley/errors";
 import { createLogger } from "@parley/logger";
 import { z } from "zod";
@@ -6,6 +9,18 @@ import { createHttpApp } from "./http-server";
 import { route } from "./route";
 
 const logger = createLogger({ service: "test", level: "silent" });
+
+/** A stand-in for the web client's build: index.html and one hashed asset. */
+function webBuild(): string {
+  const root = mkdtempSync(join(tmpdir(), "parley-web-"));
+  mkdirSync(join(root, "assets"));
+  writeFileSync(
+    join(root, "index.html"),
+    '<!doctype html><script type="module" src="/assets/app-1a2b.js"></script>',
+  );
+  writeFileSync(join(root, "assets", "app-1a2b.js"), "console.log('parley');");
+  return root;
+}
 
 const perMinute = 3;
 
@@ -49,6 +64,7 @@ describe("the HTTP app's answers to requests it cannot read or will not serve", 
       logger,
       trustProxy: "false",
       rateLimits: { authPerMinute: 1000, perMinute },
+      webRoot: webBuild(),
     });
     server = await new Promise((resolve) => {
       const listening = app.listen(0, () => resolve(listening));
@@ -78,5 +94,28 @@ describe("the HTTP app's answers to requests it cannot read or will not serve", 
     }
     expect(statuses).toEqual([...Array(perMinute).fill(401), 429, 429]);
     expect(retryAfter).toMatch(/^[1-9]\d*$/);
+  });
+
+  it("when a browser opens /, then it gets the web client with a strict Content-Security-Policy, revalidated", async () => {
+    const response = await fetch(`${baseUrl}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(await response.text()).toContain("/assets/app-1a2b.js");
+    const policy = response.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("style-src 'self'");
+    expect(policy).not.toContain("unsafe-inline");
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+  });
+
+  it("when a hashed asset is asked for, then it is cached for a year; a missing one is a 404 problem", async () => {
+    const asset = await fetch(`${baseUrl}/assets/app-1a2b.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const missing = await fetch(`${baseUrl}/assets/app-0000.js`);
+    expect([missing.status, missing.headers.get("content-type")]).toEqual([
+      404,
+      expect.stringContaining("application/problem+json"),
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { apiReference } from "./api-reference";
 import { problemForError, problemOf, sendProblem } from "./problem";
 import { requestContext } from "./request-context";
 import type { RateLimit, Route } from "./route";
+import { webClient } from "./web-client";
 
 export interface HttpAppOptions {
   routes: Route[];
@@ -16,6 +17,8 @@ export interface HttpAppOptions {
   logger: Logger;
   trustProxy: string;
   rateLimits: { authPerMinute: number; perMinute: number };
+  /** The web client's build, served at `/`. */
+  webRoot: string;
 }
 
 const BODY_LIMIT = "64kb";
@@ -136,6 +139,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     response.json(openapi);
   });
   app.use("/docs", apiReference());
+  app.use(webClient(options.webRoot, logger));
 
   app.use((request: Request, response: Response) => {
     const allowed = routes

@@ -52,6 +52,7 @@ describe("the OpenAPI document", () => {
       logger,
       trustProxy: "false",
       rateLimits: { authPerMinute: 1_000_000, perMinute: 1_000_000 },
+      webRoot: "/nonexistent",
     });
     const server = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));

@@ -118,15 +118,20 @@ function parameters(route: Route, schemas: SchemaCollector) {
       });
     }
   }
-  for (const [name, header] of Object.entries(route.headers?.shape ?? {})) {
-    const { description, ...schema } = schemas.convert(header, "input");
-    list.push({
-      name,
-      in: "header",
-      required: !header.safeParse(undefined).success,
-      ...(description ? { description } : {}),
-      schema,
-    });
+  for (const [location, shape] of [
+    ["header", route.headers?.shape ?? {}],
+    ["cookie", route.cookies?.shape ?? {}],
+  ] as const) {
+    for (const [name, parameter] of Object.entries(shape)) {
+      const { description, ...schema } = schemas.convert(parameter, "input");
+      list.push({
+        name,
+        in: location,
+        required: !parameter.safeParse(undefined).success,
+        ...(description ? { description } : {}),
+        schema,
+      });
+    }
   }
   return list;
 }

@@ -9,6 +9,10 @@ export interface RouteInput<Body, Query, Params, Headers, Who> {
   params: Params;
   /** The declared headers, parsed by their schemas. */
   headers: Headers;
+  /** The declared cookies, parsed by their schemas (absent ones are undefined). */
+  cookies: Record<string, string | undefined>;
+  /** Whether the request came over HTTPS (directly, or through a trusted proxy that says so). */
+  secure: boolean;
   /** The authenticated caller; `undefined` on public routes. */
   caller: Who;
   clientAddress: string;
@@ -29,6 +33,9 @@ export interface ResponseSpec {
 
 /** Header parameters by name (`Idempotency-Key`), each schema described; optional ones may be absent. */
 export type HeaderSchemas<Headers> = z.ZodObject<Record<string, z.ZodType>> & z.ZodType<Headers>;
+
+/** Cookie parameters by name, each an optional described string schema. */
+export type CookieSchemas = z.ZodObject<Record<string, z.ZodOptional<z.ZodString>>>;
 
 /**
  * Which budget of requests a route spends: `auth` is counted per client address (sign-up and
@@ -52,6 +59,7 @@ export interface RouteDescription {
   query?: z.ZodType;
   params?: z.ZodType;
   headers?: HeaderSchemas<unknown>;
+  cookies?: CookieSchemas;
   responses: Record<number, ResponseSpec>;
 }
 
@@ -60,6 +68,7 @@ interface Schemas<Body, Query, Params, Headers> {
   query?: z.ZodType<Query>;
   params?: z.ZodType<Params>;
   headers?: HeaderSchemas<Headers>;
+  cookies?: CookieSchemas;
 }
 
 type Input<B, Q, P, H, Who> = RouteInput<B, Q, P, H, Who>;
@@ -102,7 +111,12 @@ export function route(definition: Definition<unknown, unknown, unknown, unknown,
     async serve(request, response, caller) {
       if (definition.authenticated && !caller)
         throw new Error(`${definition.operationId} served without a caller`);
-      const input = { ...parseRequest(definition, request), caller, clientAddress: request.ip ?? "" };
+      const input = {
+        ...parseRequest(definition, request),
+        caller,
+        clientAddress: request.ip ?? "",
+        secure: request.secure,
+      };
       if (definition.kind === "stream") return definition.stream(input, request, response);
       const result = await definition.handle(input);
       response.status(result.status).set(result.headers ?? {});

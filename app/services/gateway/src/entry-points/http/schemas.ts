@@ -47,7 +47,12 @@ export const tokensSchema = z
     tokenType: z.literal("Bearer"),
     accessToken: z.string().describe("ES256 JWT; send as `Authorization: Bearer <token>`."),
     expiresIn: z.int().describe("Seconds until the access token expires."),
-    refreshToken: z.string().describe("Single-use; exchange at /v1/auth/refresh before it expires."),
+    refreshToken: z
+      .string()
+      .optional()
+      .describe(
+        "Single-use; exchange at /v1/auth/refresh before it expires. Absent for a browser session (`Parley-Session: cookie`), whose refresh token is in an HttpOnly cookie.",
+      ),
     refreshTokenExpiresAt: dateTime(),
   })
   .meta({ id: "Tokens", examples: [tokensExample] });
@@ -61,7 +66,11 @@ export const credentialsSchema = z
   .meta({ id: "Credentials", examples: [{ username: "ada", password: "correct horse battery" }] });
 
 export const refreshRequestSchema = z
-  .strictObject({ refreshToken: refreshToken() })
+  .strictObject({
+    refreshToken: refreshToken()
+      .optional()
+      .describe("The refresh token; omit it for a browser session, whose token is in its cookie."),
+  })
   .meta({ id: "RefreshRequest", examples: [{ refreshToken: tokensExample.refreshToken }] });
 
 export const jwksSchema = z

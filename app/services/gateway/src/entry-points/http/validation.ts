@@ -1,4 +1,5 @@
 import { AppError } from "@parley/errors";
+import { parse as parseCookies } from "cookie";
 import type { Request } from "express";
 import { z } from "zod";
 import type { RouteDescription } from "./route";
@@ -16,7 +17,7 @@ function pointerOf(part: string, path: PropertyKey[]): string {
 
 /** Parses one part of a request (body, query, path parameters, headers), or throws ValidationError. */
 export function parsePart<T>(
-  part: "body" | "query" | "params" | "headers",
+  part: "body" | "query" | "params" | "headers" | "cookies",
   schema: z.ZodType<T>,
   value: unknown,
 ): T {
@@ -50,9 +51,15 @@ export function splitArrayParameters(schema: z.ZodType, query: Record<string, un
 
 /** Parses every part of a request a route declares, reporting all invalid fields at once. */
 export function parseRequest(
-  route: Pick<RouteDescription, "body" | "query" | "params" | "headers">,
+  route: Pick<RouteDescription, "body" | "query" | "params" | "headers" | "cookies">,
   request: Request,
-): { body: unknown; query: unknown; params: unknown; headers: unknown } {
+): {
+  body: unknown;
+  query: unknown;
+  params: unknown;
+  headers: unknown;
+  cookies: Record<string, string | undefined>;
+} {
   const errors: ValidationError["errors"] = [];
   const attempt = <T>(parse: () => T): T | undefined => {
     try {
@@ -63,9 +70,13 @@ export function parseRequest(
       return undefined;
     }
   };
-  const { body, query, params, headers } = route;
+  const { body, query, params, headers, cookies } = route;
   const declaredHeaders = () =>
     Object.fromEntries(Object.keys(headers!.shape).map((name) => [name, request.get(name)]));
+  const declaredCookies = () => {
+    const sent = parseCookies(request.get("cookie") ?? "");
+    return Object.fromEntries(Object.keys(cookies!.shape).map((name) => [name, sent[name]]));
+  };
   const parsed = {
     headers: headers ? attempt(() => parsePart("headers", headers, declaredHeaders())) : undefined,
     body: body ? attempt(() => parsePart("body", body, request.body)) : undefined,
@@ -73,6 +84,7 @@ export function parseRequest(
       ? attempt(() => parsePart("query", query, splitArrayParameters(query, request.query)))
       : undefined,
     params: params ? attempt(() => parsePart("params", params, request.params)) : undefined,
+    cookies: (cookies && attempt(() => parsePart("cookies", cookies, declaredCookies()))) ?? {},
   };
   if (errors.length) throw new ValidationError(errors);
   return parsed;

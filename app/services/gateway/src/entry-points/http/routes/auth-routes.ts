@@ -1,7 +1,15 @@
 import { bearerMetadata, callUnary } from "@parley/grpc";
 import type { AuthClient } from "@parley/service-clients";
+import { AppError } from "@parley/errors";
 import type { SessionChecker } from "../../../upstream/session-checker";
 import { type Route, route } from "../route";
+import {
+  REFRESH_COOKIE,
+  clearedSessionCookie,
+  deliverTokens,
+  refreshCookie,
+  sessionModeHeaders,
+} from "../session-cookie";
 import {
   credentialsSchema,
   jwksSchema,
@@ -32,14 +40,21 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       authenticated: false,
       rateLimit: "auth",
       body: credentialsSchema,
+      headers: sessionModeHeaders,
       responses: {
         201: { description: "Account created; the new session's tokens.", schema: sessionSchema },
         409: { description: "The username is taken." },
       },
       kind: "unary",
-      handle: async ({ body }) => {
+      handle: async ({ body, headers, secure }) => {
         const { user, tokens } = await callUnary(auth, "register", body, { timeoutMs });
-        return { status: 201, body: { user: toUser(user), tokens: toTokens(tokens) } };
+        const mode = { cookie: headers["Parley-Session"] === "cookie", secure };
+        const delivered = deliverTokens(toTokens(tokens), mode);
+        return {
+          status: 201,
+          body: { user: toUser(user), tokens: delivered.tokens },
+          headers: delivered.headers,
+        };
       },
     }),
     route({
@@ -53,14 +68,21 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       authenticated: false,
       rateLimit: "auth",
       body: credentialsSchema,
+      headers: sessionModeHeaders,
       responses: {
         200: { description: "Signed in; the new session's tokens.", schema: sessionSchema },
         401: { description: "Unknown username or wrong password (the same answer for both)." },
       },
       kind: "unary",
-      handle: async ({ body, clientAddress }) => {
+      handle: async ({ body, headers, clientAddress, secure }) => {
         const { user, tokens } = await callUnary(auth, "login", { ...body, clientAddress }, { timeoutMs });
-        return { status: 200, body: { user: toUser(user), tokens: toTokens(tokens) } };
+        const mode = { cookie: headers["Parley-Session"] === "cookie", secure };
+        const delivered = deliverTokens(toTokens(tokens), mode);
+        return {
+          status: 200,
+          body: { user: toUser(user), tokens: delivered.tokens },
+          headers: delivered.headers,
+        };
       },
     }),
     route({
@@ -69,19 +91,32 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       operationId: "refreshTokens",
       summary: "Exchange a refresh token for a new token pair",
       description:
-        "Each refresh token works once. Presenting one that was already used revokes its whole session, since it must have leaked.",
+        "Each refresh token works once. Presenting one that was already used revokes its whole session, since it must have leaked. A browser session (`Parley-Session: cookie`) sends `{}` and its cookie, and gets the next refresh token in the cookie again.",
       tag: "auth",
       authenticated: false,
       rateLimit: "auth",
       body: refreshRequestSchema,
+      headers: sessionModeHeaders,
+      cookies: refreshCookie,
       responses: {
         200: { description: "A new pair; the refresh token sent is spent.", schema: tokensSchema },
-        401: { description: "Unknown, expired or already used refresh token (reuse revokes the session)." },
+        401: {
+          description:
+            "No refresh token, or an unknown, expired or already used one (reuse revokes the session).",
+        },
       },
       kind: "unary",
-      handle: async ({ body }) => {
-        const { tokens } = await callUnary(auth, "refresh", body, { timeoutMs });
-        return { status: 200, body: toTokens(tokens) };
+      handle: async ({ body, headers, cookies, secure }) => {
+        const cookie = headers["Parley-Session"] === "cookie";
+        const presented = body.refreshToken ?? (cookie ? cookies[REFRESH_COOKIE] : undefined);
+        if (!presented)
+          throw new AppError(
+            "unauthenticated",
+            cookie ? "This browser holds no session: sign in." : "Send the refresh token in the body.",
+          );
+        const { tokens } = await callUnary(auth, "refresh", { refreshToken: presented }, { timeoutMs });
+        const delivered = deliverTokens(toTokens(tokens), { cookie, secure });
+        return { status: 200, body: delivered.tokens, headers: delivered.headers };
       },
     }),
     route({
@@ -90,16 +125,18 @@ export function authRoutes({ auth, sessions, timeoutMs }: AuthRouteDeps): Route[
       operationId: "logout",
       summary: "End the current session",
       description:
-        "Revokes the session of the access token used, with its refresh tokens. Access tokens of the session stop working within a few seconds on every gateway.",
+        "Revokes the session of the access token used, with its refresh tokens. Access tokens of the session stop working within a few seconds on every gateway. A browser session's cookie is cleared.",
       tag: "auth",
       authenticated: true,
       rateLimit: "auth",
+      headers: sessionModeHeaders,
       responses: { 204: { description: "The session and all its tokens are revoked." } },
       kind: "unary",
-      handle: async ({ caller }) => {
+      handle: async ({ caller, headers, secure }) => {
         await callUnary(auth, "logout", {}, { metadata: bearerMetadata(caller.accessToken), timeoutMs });
         sessions.forget(caller.sessionId);
-        return { status: 204 };
+        const cookie = headers["Parley-Session"] === "cookie";
+        return { status: 204, headers: cookie ? clearedSessionCookie(secure) : undefined };
       },
     }),
     route({
