@@ -3,6 +3,7 @@ import {
   type TestClient,
   answer,
   createTestClient,
+  register,
   sibling,
   startPlatformUnderTest,
 } from "@parley/test-support";
@@ -106,5 +107,28 @@ describe("a new user's journey through the gateway (real processes)", () => {
     expect(text).toContain("http request");
     expect(text).not.toContain(password);
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+
+  it("when a member lists a group's members or adds one, then each member comes with their username", async () => {
+    const client = createTestClient(platform.gatewayUrl);
+    const [ada, bob, carol] = [
+      await register(client, "ada"),
+      await register(client, "bob"),
+      await register(client, "carol"),
+    ];
+    const group = await ada.api.POST("/v1/conversations", { body: { title: "Trio", memberIds: [bob.id] } });
+    const conversationId = group.data!.id;
+    const listed = await bob.api.GET("/v1/conversations/{conversationId}/members", {
+      params: { path: { conversationId } },
+    });
+    expect(listed.data!.members.map((m) => [m.userId, m.username, m.role])).toEqual([
+      [ada.id, ada.username, "admin"],
+      [bob.id, bob.username, "member"],
+    ]);
+    const added = await ada.api.POST("/v1/conversations/{conversationId}/members", {
+      params: { path: { conversationId } },
+      body: { userIds: [carol.id] },
+    });
+    expect(added.data!.members.map((m) => m.username)).toEqual([ada.username, bob.username, carol.username]);
   });
 });

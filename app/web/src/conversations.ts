@@ -1,5 +1,5 @@
 import type { Schemas } from "@parley/api-client";
-import { useCallback, useState } from "preact/hooks";
+import { useCallback, useRef, useState } from "preact/hooks";
 import { dataOf } from "./problems";
 import { type User, api } from "./session";
 
@@ -51,20 +51,36 @@ export function useConversations() {
 }
 
 /**
- * Usernames by user id, learnt from what this page has seen: the API names other users only when
- * looked up by username, so someone never looked up shows as "user" and the start of their id.
+ * Usernames by user id: learnt from users looked up by name and from the members of each
+ * conversation that names someone not known yet (asked once per set of members). Until a name
+ * arrives, a person shows as "user" and the start of their id.
  */
 export function useNames(me: User) {
   const [names, setNames] = useState<ReadonlyMap<string, string>>(() => new Map([[me.id, me.username]]));
+  const asked = useRef(new Set<string>());
   const learn = useCallback(
-    (user: User) =>
+    (user: Pick<User, "id" | "username">) =>
       setNames((known) =>
         known.get(user.id) === user.username ? known : new Map(known).set(user.id, user.username),
       ),
     [],
   );
+  const learnMembersOf = useCallback(
+    async (conversations: Conversation[]) => {
+      for (const conversation of conversations) {
+        const key = `${conversation.id}:${conversation.memberIds.join(",")}`;
+        if (asked.current.has(key) || conversation.memberIds.every((id) => names.has(id))) continue;
+        asked.current.add(key);
+        const { data } = await api.GET("/v1/conversations/{conversationId}/members", {
+          params: { path: { conversationId: conversation.id } },
+        });
+        for (const member of data?.members ?? []) learn({ id: member.userId, username: member.username });
+      }
+    },
+    [names, learn],
+  );
   const nameOf = useCallback((id: string) => names.get(id) ?? `user ${id.slice(0, 8)}`, [names]);
-  return { nameOf, learn };
+  return { nameOf, learn, learnMembersOf };
 }
 
 export type NameOf = (userId: string) => string;

@@ -47,10 +47,12 @@ describe("the web client, live, in real browsers against the real platform", () 
     // Bob's list shows the new conversation live, unread, with its last message.
     const incoming = conversationButton(bobPage, /1 unread.*Hello Bob, this is Ada/);
     await visible(incoming);
+    // Named by her username, which Bob's page learns from the members list (he never looked her up).
+    await visible(conversationButton(bobPage, new RegExp(ada.username)));
     await incoming.click();
     await untilCount(message(bobPage, "Hello Bob, this is Ada"), 1, "Bob sees Ada's message");
     await untilCount(conversationButton(bobPage, /unread/), 0, "Bob's unread count goes once he reads");
-    // Starting the conversation with Ada by name opens the same one, and names her.
+    // Starting the conversation with Ada by name opens the same one.
     await startDirect(bobPage, ada.username);
     expect(await bobPage.getByRole("navigation").getByRole("listitem").count()).toBe(1);
 

@@ -22,7 +22,7 @@ interface ChatProps {
 /** The signed-in page: conversations in the navigation, the open one in the main region. */
 export function Chat({ me, focusList, onSignedOut }: ChatProps) {
   const { conversations, upsert, remove, setUnreadCount, refreshAll, refreshOne } = useConversations();
-  const { nameOf, learn } = useNames(me);
+  const { nameOf, learn, learnMembersOf } = useNames(me);
   const [openId, setOpenId] = useState<string>();
   const [loaded, setLoaded] = useState(false);
   // Bumped whenever the stream (re)opens: whatever it could not carry is fetched again.
@@ -55,6 +55,10 @@ export function Chat({ me, focusList, onSignedOut }: ChatProps) {
     setResyncs((n) => n + 1);
     void refreshAll().catch(ignore);
   });
+
+  useEffect(() => {
+    void learnMembersOf(conversations).catch(ignore);
+  }, [conversations, learnMembersOf]);
 
   useEffect(() => {
     refreshAll().then(() => setLoaded(true), ignore);

@@ -741,6 +741,7 @@ export interface components {
          *       "members": [
          *         {
          *           "userId": "3f8a6f0e-2c1b-4d5e-9f7a-1b2c3d4e5f60",
+         *           "username": "ada",
          *           "role": "admin",
          *           "joinedAt": "2026-12-03T10:15:30.000Z"
          *         }
@@ -753,6 +754,7 @@ export interface components {
         /**
          * @example {
          *       "userId": "3f8a6f0e-2c1b-4d5e-9f7a-1b2c3d4e5f60",
+         *       "username": "ada",
          *       "role": "admin",
          *       "joinedAt": "2026-12-03T10:15:30.000Z"
          *     }
@@ -763,6 +765,8 @@ export interface components {
              * @example 3f8a6f0e-2c1b-4d5e-9f7a-1b2c3d4e5f60
              */
             userId: string;
+            /** @description The member's username, so clients can name the people they talk to. */
+            username: string;
             /** @enum {string} */
             role: "admin" | "member";
             /**

@@ -169,9 +169,14 @@ export const directConversationRequestSchema = z
     examples: [{ username: "bob" }],
   });
 
-const memberExample = { userId: ids.ada, role: "admin", joinedAt: at };
+const memberExample = { userId: ids.ada, username: "ada", role: "admin", joinedAt: at };
 export const memberSchema = z
-  .object({ userId: uuid(), role: z.enum(["admin", "member"]), joinedAt: dateTime() })
+  .object({
+    userId: uuid(),
+    username: z.string().describe("The member's username, so clients can name the people they talk to."),
+    role: z.enum(["admin", "member"]),
+    joinedAt: dateTime(),
+  })
   .meta({ id: "Member", examples: [memberExample] });
 
 export const memberListSchema = z

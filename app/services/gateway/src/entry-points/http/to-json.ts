@@ -33,9 +33,12 @@ export function conversationJson(summary: messagingV1.ConversationSummary | unde
   };
 }
 
-export function memberJson(member: messagingV1.Member) {
+export function memberJson(member: messagingV1.Member, usernames: ReadonlyMap<string, string>) {
+  const username = usernames.get(member.userId);
+  if (username === undefined) throw new Error(`auth knows no user ${member.userId}`);
   return {
     userId: member.userId,
+    username,
     role: member.role === messagingV1.MemberRole.MEMBER_ROLE_ADMIN ? ("admin" as const) : ("member" as const),
     joinedAt: iso(member.joinedAt),
   };

@@ -1,3 +1,4 @@
+import { messagingV1 } from "@parley/contracts";
 import { AppError } from "@parley/errors";
 import { bearerMetadata, callUnary } from "@parley/grpc";
 import type { AuthClient, MessagingClient } from "@parley/service-clients";
@@ -32,6 +33,20 @@ export interface ConversationRouteDeps {
 /** Conversations, members, messages and read markers (served by the messaging service). */
 export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationRouteDeps): Route[] {
   const as = (caller: Caller) => ({ metadata: bearerMetadata(caller.accessToken), timeoutMs });
+  // Members come from messaging, their names from auth (GetUsers takes up to 100 ids at a time).
+  const namedMembers = async (members: messagingV1.Member[], caller: Caller) => {
+    const ids = members.map((member) => member.userId);
+    const chunks = Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) =>
+      ids.slice(i * 100, i * 100 + 100),
+    );
+    const answers = await Promise.all(
+      chunks.map((chunk) => callUnary(auth, "getUsers", { ids: chunk }, as(caller))),
+    );
+    const usernames = new Map(
+      answers.flatMap(({ users }) => users.map((user) => [user.id, user.username] as const)),
+    );
+    return { members: members.map((member) => memberJson(member, usernames)) };
+  };
   const conversationNotFound = {
     404: { description: "No such conversation, or you are not a member of it." },
   };
@@ -163,7 +178,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       kind: "unary",
       handle: async ({ params, caller }) => {
         const { members } = await callUnary(messaging, "listMembers", params, as(caller));
-        return { status: 200, body: { members: members.map(memberJson) } };
+        return { status: 200, body: await namedMembers(members, caller) };
       },
     }),
     route({
@@ -187,7 +202,7 @@ export function conversationRoutes({ auth, messaging, timeoutMs }: ConversationR
       kind: "unary",
       handle: async ({ params, body, caller }) => {
         const { members } = await callUnary(messaging, "addMembers", { ...params, ...body }, as(caller));
-        return { status: 200, body: { members: members.map(memberJson) } };
+        return { status: 200, body: await namedMembers(members, caller) };
       },
     }),
     route({
