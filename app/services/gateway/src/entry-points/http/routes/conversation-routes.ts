@@ -1,4 +1,4 @@
-import { messagingV1 } from "@parley/contracts";
+import type { messagingV1 } from "@parley/contracts";
 import { AppError } from "@parley/errors";
 import { bearerMetadata, callUnary } from "@parley/grpc";
 import type { AuthClient, MessagingClient } from "@parley/service-clients";
