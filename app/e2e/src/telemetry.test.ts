@@ -89,7 +89,10 @@ describe("one trace per user action, metrics and logs (real processes, OTLP rece
   let messageTrace: string;
 
   beforeAll(async () => {
-    platform = await startPlatformUnderTest({ env: tracingEnv(await receiver.start()) });
+    // At debug: successful gRPC calls log their line there, and the test follows one trace through them.
+    platform = await startPlatformUnderTest({
+      env: { ...tracingEnv(await receiver.start()), LOG_LEVEL: "debug" },
+    });
     api = createTestClient(platform.gatewayUrl);
     [ada, bob] = [await register(api, "ada"), await register(api, "bob")];
     conversation = await directConversation(ada, bob);
