@@ -71,17 +71,24 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   let failures = 0;
   let lastCleanup = 0;
 
-  /** Publishes one batch; true when it was full (more may be waiting). */
+  /**
+   * Publishes one batch; true when it was full (more may be waiting). The statement that takes the
+   * rows also marks them published, one round trip fewer per batch: the mark only commits once the
+   * broker has confirmed every row, and a refused confirm rolls it back with the transaction.
+   */
   async function publishBatch(channel: ConfirmChannel): Promise<boolean> {
     const counters = eventPublisherMetrics();
     return db.transaction(async (query) => {
       const rows = await query<OutboxRow>(
-        `SELECT id, event_id, event_type, payload, trace_headers, occurred_at
-           FROM outbox WHERE published_at IS NULL
-          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `UPDATE outbox SET published_at = now()
+          WHERE id IN (SELECT id FROM outbox WHERE published_at IS NULL
+                        ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING id, event_id, event_type, payload, trace_headers, occurred_at`,
         [batchSize],
       );
       if (rows.length === 0) return false;
+      // RETURNING keeps no order; events go out in the order they were written.
+      rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       for (const row of rows) {
         // Published in the trace of the request that wrote the row: the amqplib instrumentation
         // opens the PRODUCER span under it and puts that span's context in the message headers.
@@ -109,9 +116,6 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
         throw error;
       }
       for (const row of rows) counters.confirmed.inc({ event_type: row.event_type });
-      await query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-        rows.map((r) => r.id),
-      ]);
       return rows.length === batchSize;
     });
   }
