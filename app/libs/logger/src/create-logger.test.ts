@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { createLogger } from "./create-logger";
+import { accessLogger, createLogger } from "./create-logger";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -67,6 +67,25 @@ describe("createLogger", () => {
     expect((lines[2]!.err as { message: string }).message).toBe(
       "cannot reach amqps://parley_auth:[redacted]@broker:5671 with [redacted]",
     );
+  });
+
+  it("when an access logger writes its fixed fields, then they are written as they are, and the parent still redacts", () => {
+    const { lines, logger } = capture();
+    accessLogger(logger).info({ request_id: "r-1", route: "/v1/things", status: 201 }, "http request");
+    logger.info({ password: "hunter2-password" }, "after");
+    expect(lines[0]).toMatchObject({
+      request_id: "r-1",
+      route: "/v1/things",
+      status: 201,
+      msg: "http request",
+    });
+    expect(lines[1]).toMatchObject({ password: "[redacted]" });
+  });
+
+  it("when an access logger's message holds a token, then the token is still replaced", () => {
+    const { lines, logger } = capture();
+    accessLogger(logger).info("Bearer abc.def.ghi");
+    expect(JSON.stringify(lines[0])).not.toContain("abc.def.ghi");
   });
 
   it("when the level is warn, then info lines are dropped", () => {

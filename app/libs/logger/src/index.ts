@@ -1,1 +1,1 @@
-export { createLogger, redactedPaths, type Logger, type LoggerOptions } from "./create-logger";
+export { accessLogger, createLogger, redactedPaths, type Logger, type LoggerOptions } from "./create-logger";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import { context } from "@opentelemetry/api";
-import type { Logger } from "@parley/logger";
+import { type Logger, accessLogger } from "@parley/logger";
 import { httpServerMetrics, traceExemplar } from "@parley/metrics";
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -11,6 +11,7 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
  * the response is finished writes one access-log line and records its duration.
  */
 export function requestContext(logger: Logger) {
+  const accessLog = accessLogger(logger);
   return (request: Request, response: Response, next: NextFunction) => {
     const offered = request.get("x-request-id");
     const requestId = offered && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
@@ -32,7 +33,7 @@ export function requestContext(logger: Logger) {
           value: seconds,
           exemplarLabels: traceExemplar(),
         });
-        logger.info(
+        accessLog.info(
           {
             request_id: requestId,
             method: request.method,
