@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, platform as osPlatform, release, totalmem } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { repositoryRoot } from "@parley/launcher";
 import {
   type PlatformUnderTest,
@@ -15,22 +15,42 @@ import { Client } from "pg";
 import { gatewayBaseline } from "./baselines/gateway-baseline";
 import { postgresBaseline } from "./baselines/postgres-baseline";
 import { rabbitMqBaseline } from "./baselines/rabbitmq-baseline";
-import { DeliveryLedger, type SendRecord } from "./deliveries";
+import { rawSubstrateBaseline } from "./baselines/raw-substrate-baseline";
+import { cpuCostPer } from "./cpu-cost";
+import { type Curves, curveCharts } from "./curve-report";
+import { fanOutCurve } from "./curves/fan-out";
+import { historyCurve } from "./curves/history";
+import { idleStreamsCurve } from "./curves/idle-streams";
+import { DeliveryLedger } from "./deliveries";
+import { ProcessGroupCpu } from "./host-processes";
 import { closeConnections } from "./http-load";
 import { messageBody, messageSentPayload } from "./message-payload";
+import { DESCRIPTOR_RESERVE, openFileLimits, streamCapacity } from "./open-file-limit";
 import { type PhaseContext, type PhaseResult, runPhase } from "./platform-phase";
 import { createPopulation, recipientsPerSend, usersFor } from "./population";
-import { ProcessSampler } from "./process-sampler";
-import { rampRates, refinedRate, shortfalls } from "./ramp";
-import { type BenchResult, type Machine, type Target, toMarkdown } from "./report";
+import {
+  ProcessSampler,
+  type SampleSource,
+  ownProcessSource,
+  processGroupSource,
+  serviceSource,
+} from "./process-sampler";
+import { type ProductionSettings, readProductionSettings } from "./production-settings";
+import { type BenchResult, type Machine, toMarkdown } from "./report";
 import { type Settings, UsageError, parseArguments, usage } from "./settings";
+import { findSustainedRate, holdSustainedRate, waitForAll } from "./sustained-rate";
+import { svgChart } from "./svg-chart";
+import { targetsOf } from "./targets";
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
-const MB = 1_000_000;
 
-/** Starts the platform unless a gateway URL was given; counts the services' error log lines. */
-async function startPlatform(settings: Settings, onError: (line: string) => void) {
-  if (settings.url) return undefined;
+/** Starts the platform as the pods run it, unless a gateway URL was given; counts the services' error log lines. */
+async function startPlatform(
+  settings: Settings,
+  production: ProductionSettings | null,
+  onError: (line: string) => void,
+) {
+  if (settings.url || !production) return undefined;
   return startPlatformUnderTest({
     env: {
       // The benchmark measures the platform, not its abuse limits or token expiry.
@@ -39,6 +59,7 @@ async function startPlatform(settings: Settings, onError: (line: string) => void
       AUTH_ACCESS_TOKEN_TTL_SECONDS: "7200",
       DATABASE_POOL_SIZE: String(settings.poolSize),
     },
+    serviceEnv: production.serviceEnv,
     nodeArgs: [
       ...settings.nodeArgs,
       ...(settings.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfileDir}`] : []),
@@ -49,6 +70,30 @@ async function startPlatform(settings: Settings, onError: (line: string) => void
         onError(`${name}: ${line.slice(0, 400)}`);
     },
   });
+}
+
+/**
+ * The services from their own /metrics; beside them, where this machine shows them in /proc,
+ * PostgreSQL's backends of this platform's roles, the RabbitMQ broker, and the load generator.
+ */
+function processSources(platform: PlatformUnderTest): Map<string, SampleSource> {
+  const sources = new Map<string, SampleSource>(
+    [...platform.processes.values()].flat().map((p) => [p.name, serviceSource(p.adminPort)]),
+  );
+  sources.set(
+    "PostgreSQL backends",
+    processGroupSource(
+      new ProcessGroupCpu(
+        (line) => line.startsWith("postgres:") && line.includes(` ${platform.schemaPrefix}`),
+      ),
+    ),
+  );
+  sources.set(
+    "RabbitMQ broker",
+    processGroupSource(new ProcessGroupCpu((line) => line.includes("beam.smp") && line.includes("rabbit"))),
+  );
+  sources.set("load generator", ownProcessSource());
+  return sources;
 }
 
 async function machine(): Promise<Machine> {
@@ -71,125 +116,92 @@ async function machine(): Promise<Machine> {
   };
 }
 
-/** Waits until every accepted send reached every recipient, or the time is up; returns what is missing. */
-async function waitForAll(ledger: DeliveryLedger, sends: SendRecord[], timeoutMs: number): Promise<number> {
-  const missing = () => {
-    ledger.collect();
-    return ledger.deliveriesOf(sends).missing;
-  };
-  await eventually(() => missing() === 0, timeoutMs, 100);
-  return missing();
-}
-
-function targetsOf(result: Omit<BenchResult, "targets">): Target[] {
-  const { hold, half, ratios } = result;
-  const holdErrors = hold ? Object.values(hold.errors).reduce((sum, n) => sum + n, 0) : NaN;
-  const peak = hold ? Math.max(...Object.values(hold.processes).map((p) => p.peakRssMiB * 1024 * 1024)) : NaN;
-  const heaviest = hold
-    ? Object.entries(hold.processes).sort((a, b) => b[1].peakRssMiB - a[1].peakRssMiB)[0]?.[0]
-    : undefined;
-  return [
-    {
-      target: "sustained throughput ≥ 50% of the slowest raw baseline, 0 errors, 0 lost deliveries",
-      measured: hold
-        ? `${hold.acceptedPerS.toFixed(1)}/s = ${(ratios.throughputToSlowestBaseline * 100).toFixed(0)}% of ${ratios.slowestBaseline}; ` +
-          `${holdErrors} errors; ${result.lostDeliveries} lost`
-        : "no step kept up",
-      met: ratios.throughputToSlowestBaseline >= 0.5 && holdErrors === 0 && result.lostDeliveries === 0,
-    },
-    {
-      target: "p99 send → live delivery < 250 ms at half the sustained rate",
-      measured: half ? `${Math.round(half.deliveryLatencyMs.p99)} ms at ${half.targetRate}/s` : "not run",
-      met: half !== undefined && half.deliveryLatencyMs.p99 < 250,
-    },
-    {
-      target: "each service < 150 MB RSS at the sustained rate",
-      measured: Number.isFinite(peak) ? `highest ${(peak / MB).toFixed(0)} MB (${heaviest})` : "not measured",
-      met: hold && !Object.keys(hold.processes).length ? undefined : Number.isFinite(peak) && peak < 150 * MB,
-    },
-    {
-      target: "no growth of the outbox backlog at the sustained rate",
-      measured:
-        hold?.outboxBacklog === null || hold === undefined
-          ? "not measured"
-          : `${hold.outboxBacklog} rows pending at the end of the hold (${hold.targetRate} sends/s)`,
-      met:
-        hold?.outboxBacklog === null ? undefined : hold !== undefined && hold.outboxBacklog < hold.targetRate,
-    },
-  ];
-}
-
-/**
- * Steps the rate up until a step falls behind, then bisects between the last rate that kept up
- * and the first that did not; returns every step and the highest rate that kept up.
- */
-async function findSustainedRate(
-  context: PhaseContext,
+/** The cost curves asked for, on the running platform. */
+async function runCurves(
   settings: Settings,
+  platform: PlatformUnderTest,
+  production: ProductionSettings,
+  sampler: ProcessSampler,
+  database: Client,
+  serviceErrors: readonly string[],
   report: (phase: PhaseResult, verdict: string) => void,
-): Promise<{ steps: BenchResult["steps"]; heldRate: number | undefined }> {
-  const steps: BenchResult["steps"] = [];
-  let heldRate: number | undefined;
-  const step = async (name: string, rate: number) => {
-    // Whatever the last step left behind is delivered first, so each step starts even.
-    await waitForAll(context.ledger, context.allSends, 15_000);
-    const phase = await runPhase(context, name, rate, settings.stepMs);
-    const reasons = shortfalls(phase, settings.behindP99Ms);
-    steps.push({ ...phase, shortfalls: reasons });
-    report(phase, reasons.length ? `(fell behind: ${reasons.join("; ")})` : "");
-    return reasons.length === 0;
-  };
-  let fellAt: number | undefined;
-  for (const [index, rate] of rampRates(
-    settings.startRate,
-    settings.stepFactor,
-    settings.maxSteps,
-  ).entries()) {
-    if (!(await step(`step ${index + 1}`, rate))) {
-      fellAt = rate;
-      break;
-    }
-    heldRate = rate;
+): Promise<Curves> {
+  const curves: Curves = {};
+  const gatewayUrl = platform.gatewayUrl;
+  if (settings.curves.includes("fanout"))
+    curves.fanOut = await fanOutCurve({
+      gatewayUrl,
+      sampler,
+      settings: settings.fanOut,
+      drainMs: settings.drainMs,
+      report,
+      print,
+    });
+  if (settings.curves.includes("history"))
+    curves.history = await historyCurve({
+      gatewayUrl,
+      database,
+      messagingSchema: `${platform.schemaPrefix}messaging`,
+      settings: settings.history,
+      print,
+    });
+  if (settings.curves.includes("streams")) {
+    // Fresh processes: the curve's memory figures grow from a clean heap, not from whatever garbage
+    // the phases before left uncollected; and if the streams exhaust a process, only this curve sees it.
+    for (const name of ["gateway", "notification"] as const) await platform.processes.get(name)![0]!.stop();
+    for (const name of ["notification", "gateway"] as const) await platform.restart(name);
+    const limits = openFileLimits();
+    const streams = streamCapacity(limits);
+    const adminPort = (name: "gateway" | "notification") => platform.processes.get(name)![0]!.adminPort;
+    curves.idleStreams = await idleStreamsCurve({
+      gatewayUrl,
+      sampler,
+      adminPorts: { gateway: adminPort("gateway"), notification: adminPort("notification") },
+      heartbeatSeconds: production.heartbeatSeconds,
+      settings: settings.idleStreams,
+      capacity: {
+        streams,
+        reason:
+          `${Math.max(...settings.idleStreams.counts)} streams asked, ${streams} measured: the open-file limit is ` +
+          `${limits.soft} (hard ${limits.hard}), and the gateway and the benchmark each need a descriptor per ` +
+          `stream and about ${DESCRIPTOR_RESERVE} besides`,
+      },
+      processTrouble: async () => {
+        const processes = [...platform.processes].flatMap(([service, list]) =>
+          list.map((p) => ({ service, p })),
+        );
+        const exited = () =>
+          processes.filter(({ p }) => p.child.exitCode !== null || p.child.signalCode !== null);
+        // A process on its way down breaks its connections a moment before it exits.
+        await eventually(() => exited().length > 0, 3000, 100);
+        const trouble = exited().map(({ service, p }) => {
+          const outOfHeap = serviceErrors.some(
+            (line) => line.startsWith(`${p.name}: `) && /heap out of memory/.test(line),
+          );
+          return `${p.name} exited (${p.child.exitCode ?? p.child.signalCode})${outOfHeap ? `, out of JavaScript heap at ${production.heap[service].flag}` : ""}`;
+        });
+        return trouble.length ? trouble.join(", ") : undefined;
+      },
+      print,
+    });
   }
-  for (let refinement = 1; refinement <= settings.refineSteps; refinement += 1) {
-    const rate = heldRate !== undefined && fellAt !== undefined ? refinedRate(heldRate, fellAt) : undefined;
-    if (rate === undefined) break;
-    if (await step(`refine ${refinement}`, rate)) heldRate = rate;
-    else fellAt = rate;
-  }
-  return { steps, heldRate };
-}
-
-/**
- * Holds `rate` for the measured window. A rate found in a short step can be too close to the
- * edge to last the longer window; then the hold is tried again a tenth lower, up to three times
- * (the failed tries join `steps`, so the table shows them).
- */
-async function holdSustainedRate(
-  context: PhaseContext,
-  settings: Settings,
-  rate: number,
-  steps: BenchResult["steps"],
-  report: (phase: PhaseResult, verdict: string) => void,
-): Promise<NonNullable<BenchResult["hold"]>> {
-  for (let attempt = 1; ; attempt += 1) {
-    await waitForAll(context.ledger, context.allSends, 15_000);
-    const phase = await runPhase(context, attempt === 1 ? "hold" : `hold ${attempt}`, rate, settings.holdMs);
-    const hold = { ...phase, shortfalls: shortfalls(phase, settings.behindP99Ms) };
-    report(phase, hold.shortfalls.length ? `(did not hold: ${hold.shortfalls.join("; ")})` : "");
-    if (hold.shortfalls.length === 0 || attempt === 3) return hold;
-    steps.push(hold);
-    rate = Math.max(1, Math.round(rate * 0.9));
-  }
+  return curves;
 }
 
 async function run(settings: Settings): Promise<number> {
   const startedAt = new Date().toISOString();
   const serviceErrors: string[] = [];
   print(`Parley benchmark, ${settings.mode} form${settings.url ? `, against ${settings.url}` : ""}`);
-  const platform: PlatformUnderTest | undefined = await startPlatform(settings, (line) =>
-    serviceErrors.push(line),
-  );
+  const production = settings.url ? null : readProductionSettings(repositoryRoot);
+  if (production)
+    print(
+      `services run as the pods do (${production.source}): ` +
+        Object.entries(production.heap)
+          .map(([service, heap]) => `${service} ${heap.flag}`)
+          .join(", ") +
+        `; stream heartbeats ${production.heartbeatSeconds} s`,
+    );
+  const platform = await startPlatform(settings, production, (line) => serviceErrors.push(line));
   // Stopped once for the baselines and again on the way out (or on Ctrl-C): only the first stops.
   let stopped: Promise<void> | undefined;
   const stopPlatform = () => (stopped ??= platform?.teardown().catch(() => undefined) ?? Promise.resolve());
@@ -201,9 +213,7 @@ async function run(settings: Settings): Promise<number> {
     print(`creating ${usersFor(settings.shape)} users and their conversations, opening their live streams`);
     const population = await createPopulation(gatewayUrl, settings.shape);
     const ledger = new DeliveryLedger(population);
-    const sampler = platform
-      ? new ProcessSampler(new Map([...platform.processes.values()].flat().map((p) => [p.name, p.adminPort])))
-      : undefined;
+    const sampler = platform ? new ProcessSampler(processSources(platform)) : undefined;
     await sampler?.start();
     const context: PhaseContext = {
       gatewayUrl,
@@ -236,12 +246,12 @@ async function run(settings: Settings): Promise<number> {
     let hold: BenchResult["hold"];
     let half: PhaseResult | undefined;
     if (heldRate !== undefined) {
-      hold = await holdSustainedRate(context, settings, heldRate, steps, report);
+      hold = await holdSustainedRate(context, settings, settings.holdMs, heldRate, steps, report);
       heldRate = hold.targetRate;
       half = await runPhase(context, "half", Math.max(1, Math.round(heldRate / 2)), settings.halfMs);
       report(half);
     }
-    const lostDeliveries = await waitForAll(ledger, context.allSends, 15_000);
+    const lostInPhases = await waitForAll(ledger, context.allSends, 15_000);
     const outboxBacklogAtEnd = context.outboxBacklog ? await context.outboxBacklog() : null;
 
     print("baseline: the gateway alone");
@@ -250,12 +260,28 @@ async function run(settings: Settings): Promise<number> {
       workers: settings.gatewayWorkers,
       durationMs: settings.baselineMs,
     });
+    const curves =
+      platform && production && sampler && settings.curves.length
+        ? await runCurves(settings, platform, production, sampler, database, serviceErrors, report)
+        : {};
     sampler?.stop();
     population.close();
     closeConnections();
     await stopPlatform();
 
-    print("baseline: PostgreSQL alone");
+    print("baseline: the raw substrate (a message row and an outbox row per transaction)");
+    const body = messageBody("baseline");
+    const rawSubstrate = await rawSubstrateBaseline({
+      databaseUrl: testDatabaseUrl,
+      schema: `${uniqueName("bench")}_raw`,
+      poolSize: settings.poolSize,
+      callers: settings.rawCallers,
+      conversations: settings.shape.directPairs + settings.shape.groups,
+      body,
+      payload: messageSentPayload(body, Math.round(recipientsPerSend(settings.shape))),
+      durationMs: settings.baselineMs,
+    });
+    print("baseline: PostgreSQL alone (the service's send transaction)");
     const postgres = await postgresBaseline({
       databaseUrl: testDatabaseUrl,
       schema: `${uniqueName("bench")}_pg`,
@@ -267,22 +293,18 @@ async function run(settings: Settings): Promise<number> {
     const rabbitmq = await rabbitMqBaseline({
       amqpUrl: testAmqpUrl,
       queue: `${uniqueName("bench")}.baseline`,
-      payload: messageSentPayload(messageBody("baseline"), Math.round(recipientsPerSend(settings.shape))),
+      payload: messageSentPayload(body, Math.round(recipientsPerSend(settings.shape))),
       maxDurationMs: settings.baselineMs,
       rate: heldRate ?? settings.startRate,
       rateDurationMs: settings.baselineMs,
     });
 
-    const candidates: [string, number][] = [
-      ["PostgreSQL", postgres.perSecond],
-      ["RabbitMQ", rabbitmq.maxPerSecond],
-      ["gateway", gateway.perSecond],
-    ];
-    const [slowestBaseline, slowestRate] = candidates.sort((a, b) => a[1] - b[1])[0]!;
+    const fanOut = curves.fanOut ?? [];
     const partial: Omit<BenchResult, "targets"> = {
       startedAt,
       mode: settings.mode,
       machine: await machine(),
+      production,
       population: {
         users: population.users.length,
         directConversations: settings.shape.directPairs,
@@ -293,31 +315,38 @@ async function run(settings: Settings): Promise<number> {
       steps,
       hold,
       half,
-      baselines: { postgres, rabbitmq, gateway },
+      cpuPerSend: hold && cpuCostPer(hold.processes, Math.round(hold.acceptedPerS * hold.durationS)),
+      baselines: { rawSubstrate, postgres, rabbitmq, gateway },
       ratios: {
-        throughputToSlowestBaseline: (hold?.acceptedPerS ?? 0) / slowestRate,
-        slowestBaseline: `${slowestBaseline}, ${slowestRate.toFixed(0)}/s`,
+        toRawSubstrate: (hold?.acceptedPerS ?? 0) / rawSubstrate.perSecond,
+        toSendTransaction: (hold?.acceptedPerS ?? 0) / postgres.perSecond,
         p99DeliveryToRabbitMq: (hold?.deliveryLatencyMs.p99 ?? NaN) / rabbitmq.latencyAtRate.latencyMs.p99,
       },
-      lostDeliveries,
-      duplicateDeliveries: ledger.duplicates,
+      curves,
+      lostDeliveries:
+        lostInPhases +
+        fanOut.reduce((sum, point) => sum + point.lost, 0) +
+        (curves.idleStreams?.points.reduce((sum, point) => sum + point.missing, 0) ?? 0),
+      duplicateDeliveries: ledger.duplicates + fanOut.reduce((sum, point) => sum + point.duplicates, 0),
       outboxBacklogAtEnd,
     };
     const result: BenchResult = { ...partial, targets: targetsOf(partial) };
-    const markdown = toMarkdown(result);
     await mkdir(settings.outDir, { recursive: true });
     const file = join(settings.outDir, `bench-${settings.mode}-${startedAt.replace(/[:.]/g, "-")}`);
+    const markdown = toMarkdown(result, (curve) => `${basename(file)}-${curve}.svg`);
     await writeFile(`${file}.json`, `${JSON.stringify(result, null, 2)}\n`);
     await writeFile(`${file}.md`, markdown);
+    const charts = curveCharts(curves);
+    for (const chart of charts) await writeFile(`${file}-${chart.name}.svg`, svgChart(chart.panels));
     print(`\n${markdown}`);
-    print(`written: ${file}.json and .md`);
+    print(`written: ${file}.json and .md${charts.map((chart) => `, -${chart.name}.svg`).join("")}`);
+    // Speed is reported, not asserted; losing or repeating a delivery is a bug whatever the speed.
+    return result.lostDeliveries > 0 || result.duplicateDeliveries > 0 ? 1 : 0;
+  } finally {
     if (serviceErrors.length) {
       print(`\nthe services logged ${serviceErrors.length} errors; the first ones:`);
-      for (const line of serviceErrors.slice(0, 5)) print(`  ${line}`);
+      for (const line of serviceErrors.slice(0, 10)) print(`  ${line}`);
     }
-    // Speed is reported, not asserted; losing or repeating a delivery is a bug whatever the speed.
-    return lostDeliveries > 0 || ledger.duplicates > 0 ? 1 : 0;
-  } finally {
     closeConnections();
     await stopPlatform();
     await database.end();

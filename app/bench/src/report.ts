@@ -1,7 +1,11 @@
-import type { RabbitMqResult } from "./baselines/rabbitmq-baseline";
 import type { ThroughputResult } from "./baselines/postgres-baseline";
+import type { RabbitMqResult } from "./baselines/rabbitmq-baseline";
+import type { CpuCost } from "./cpu-cost";
+import { type Curves, curveSections } from "./curve-report";
+import { fixed, markdownTable, perS, quantiles } from "./markdown";
 import type { PhaseResult } from "./platform-phase";
-import type { Summary } from "./statistics";
+import type { ProductionSettings } from "./production-settings";
+import type { JudgedPhase } from "./sustained-rate";
 
 export interface Machine {
   cores: number;
@@ -16,7 +20,7 @@ export interface Machine {
 export interface Target {
   target: string;
   measured: string;
-  /** Undefined when the benchmark could not measure it (a gateway given by --url). */
+  /** Undefined when the benchmark could not measure it (a gateway given by --url, a curve not run). */
   met: boolean | undefined;
 }
 
@@ -24,6 +28,8 @@ export interface BenchResult {
   startedAt: string;
   mode: "full" | "quick";
   machine: Machine;
+  /** How the services ran, from the production manifests; null for a gateway given by --url. */
+  production: ProductionSettings | null;
   population: {
     users: number;
     directConversations: number;
@@ -31,21 +37,26 @@ export interface BenchResult {
     groupSize: number;
     recipientsPerSend: number;
   };
-  steps: (PhaseResult & { shortfalls: string[] })[];
-  hold: (PhaseResult & { shortfalls: string[] }) | undefined;
+  steps: JudgedPhase[];
+  hold: JudgedPhase | undefined;
   half: PhaseResult | undefined;
+  /** CPU per accepted send during the hold. */
+  cpuPerSend: CpuCost | undefined;
   baselines: {
+    rawSubstrate: ThroughputResult;
     postgres: ThroughputResult;
     rabbitmq: RabbitMqResult;
     gateway: ThroughputResult;
   };
   ratios: {
-    /** Held sends/s ÷ the slowest baseline's rate. */
-    throughputToSlowestBaseline: number;
-    slowestBaseline: string;
+    /** Held sends/s ÷ the raw substrate's transactions/s. */
+    toRawSubstrate: number;
+    /** Held sends/s ÷ the send-transaction baseline's rate. */
+    toSendTransaction: number;
     /** Platform p99 delivery at the held rate ÷ RabbitMQ's p99 at that rate. */
     p99DeliveryToRabbitMq: number;
   };
+  curves: Curves;
   /** Deliveries of accepted sends that never arrived, and arrivals beyond the first, in the whole run. */
   lostDeliveries: number;
   duplicateDeliveries: number;
@@ -53,30 +64,70 @@ export interface BenchResult {
   targets: Target[];
 }
 
-const ms = (value: number) =>
-  Number.isFinite(value) ? (value < 10 ? value.toFixed(1) : Math.round(value).toString()) : "–";
-const perS = (value: number) => (value < 100 ? value.toFixed(1) : Math.round(value).toString());
-const quantiles = (s: Summary) => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)} / ${ms(s.max)}`;
 const errorsOf = (errors: Record<string, number>) =>
   Object.entries(errors)
     .map(([kind, count]) => `${count} ${kind}`)
     .join(", ") || "0";
+const mib = (value: number) => (Number.isFinite(value) ? String(Math.round(value)) : "–");
 
-function markdownTable(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+function productionSection(production: ProductionSettings | null): string {
+  if (!production) return "Not known (--url: the gateway given runs with its own settings).";
+  const derived = Object.values(production.heap).some(
+    (heap) => heap.source === "derived from the memory limit",
+  );
+  return (
+    `From ${production.source}: each service's heap flag as NODE_OPTIONS, the streams' heartbeats ` +
+    `(${production.heartbeatSeconds} s).` +
+    (derived
+      ? " The manifests set no heap flag: it is derived as 75% of the memory limit; the manifests should carry it."
+      : "") +
+    "\n\n" +
+    markdownTable(
+      ["service", "memory limit (MiB)", "heap flag", "from"],
+      Object.entries(production.heap).map(([service, heap]) => [
+        service,
+        String(heap.memoryLimitMiB),
+        `\`${heap.flag}\``,
+        heap.source,
+      ]),
+    )
+  );
 }
 
-/** The result as Markdown: the machine, every phase, the processes, the baselines, ratios and targets. */
-export function toMarkdown(result: BenchResult): string {
+function cpuSection(cost: CpuCost | undefined, services: string[]): string {
+  if (!cost) return "Not measured (--url, or no step kept up).";
+  const others = Object.keys(cost.msPerUnit).filter((name) => !services.includes(name));
+  return (
+    markdownTable(
+      [...services, "services in total", ...others],
+      [
+        [
+          ...services.map((name) => fixed(cost.msPerUnit[name])),
+          `**${fixed(cost.servicesMs)}**`,
+          ...others.map((name) => fixed(cost.msPerUnit[name])),
+        ],
+      ],
+    ) +
+    "\n\nBeside the services where the machine lets the benchmark see them: PostgreSQL's backends serving this " +
+    "platform's roles (its WAL writer and checkpointer are left out), the RabbitMQ broker's whole process (shared " +
+    "with anything else using the broker), and the load generator (this process, stream clients included)."
+  );
+}
+
+/** The result as Markdown: the machine, every phase, the processes, CPU per send, baselines, ratios, curves and targets. */
+export function toMarkdown(
+  result: BenchResult,
+  plot: (curve: string) => string = (curve) => `${curve}.svg`,
+): string {
   const { machine: m, population: p } = result;
   const phases: (PhaseResult & { shortfalls?: string[] })[] = [
     ...result.steps,
     ...(result.hold ? [result.hold] : []),
     ...(result.half ? [result.half] : []),
   ];
-  const services = [...new Set(phases.flatMap((phase) => Object.keys(phase.processes)))];
-  const { postgres, rabbitmq, gateway } = result.baselines;
+  const processes = [...new Set(phases.flatMap((phase) => Object.keys(phase.processes)))];
+  const services = processes.filter((name) => phases.some((phase) => phase.processes[name]?.service));
+  const { rawSubstrate, postgres, rabbitmq, gateway } = result.baselines;
   const sections = [
     `# Parley benchmark (${result.mode}), ${result.startedAt}`,
     `Machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB.toFixed(1)} GiB, ${m.os}; Node.js ${m.node}, PostgreSQL ${m.postgres}, ` +
@@ -84,6 +135,8 @@ export function toMarkdown(result: BenchResult): string {
       `Population: ${p.users} users, ${p.directConversations} direct conversations and ${p.groups} group(s) of ${p.groupSize}; ` +
       `${p.recipientsPerSend.toFixed(2)} live deliveries per send on average. Latencies in ms as p50 / p95 / p99 / max, ` +
       `measured from when each send was due (open loop).`,
+    "## Production settings",
+    productionSection(result.production),
     "## Platform: sends through the gateway, live deliveries on the recipients' streams",
     markdownTable(
       [
@@ -111,25 +164,33 @@ export function toMarkdown(result: BenchResult): string {
         phase.shortfalls ? phase.shortfalls.join("; ") || "kept up" : "",
       ]),
     ),
-    "## Service processes: CPU seconds / peak RSS / peak V8 heap in use (MiB) per phase",
-    services.length
+    "## Processes: CPU seconds / peak RSS / peak V8 heap in use (MiB) per phase",
+    processes.length
       ? markdownTable(
-          ["phase", ...services],
+          ["phase", ...processes],
           phases.map((phase) => [
             phase.name,
-            ...services.map((name) => {
+            ...processes.map((name) => {
               const figures = phase.processes[name];
               return figures
-                ? `${figures.cpuSeconds.toFixed(1)} s / ${Math.round(figures.peakRssMiB)} / ${Math.round(figures.peakHeapUsedMiB)}`
+                ? `${figures.cpuSeconds.toFixed(1)} s / ${mib(figures.peakRssMiB)} / ${mib(figures.peakHeapUsedMiB)}`
                 : "–";
             }),
           ]),
         )
       : "Not measured (--url: the benchmark does not see the processes).",
+    "## CPU per send at the sustained rate (ms)",
+    cpuSection(result.cpuPerSend, services),
     "## Baselines on the same machine",
     markdownTable(
       ["baseline", "rate/s", "latency", "errors"],
       [
+        [
+          "Raw substrate: one message row and one outbox row in a transaction, plain pg pool, 32 callers",
+          perS(rawSubstrate.perSecond),
+          quantiles(rawSubstrate.latencyMs),
+          String(rawSubstrate.errors),
+        ],
         [
           "PostgreSQL: the send transaction (message + outbox row) through pg",
           perS(postgres.perSecond),
@@ -157,13 +218,14 @@ export function toMarkdown(result: BenchResult): string {
       ],
     ),
     "## Ratios",
-    `- Platform sustained throughput ÷ slowest raw baseline (${result.ratios.slowestBaseline}): ` +
-      `**${(result.ratios.throughputToSlowestBaseline * 100).toFixed(0)}%**\n` +
+    `- Platform sustained throughput ÷ raw substrate: **${(result.ratios.toRawSubstrate * 100).toFixed(1)}%**\n` +
+      `- Platform sustained throughput ÷ the send-transaction baseline: ${(result.ratios.toSendTransaction * 100).toFixed(0)}%\n` +
       `- Platform p99 send → live delivery ÷ RabbitMQ p99 publish → consume, at the held rate: ` +
       `**${result.ratios.p99DeliveryToRabbitMq.toFixed(1)}×**\n` +
       `- Whole run: ${result.lostDeliveries} deliveries lost, ${result.duplicateDeliveries} duplicates; ` +
       `outbox backlog at the end: ${result.outboxBacklogAtEnd ?? "n/a"}`,
-    "## Targets (2 cores running everything)",
+    ...curveSections(result.curves, plot),
+    "## Targets (2 cores running everything; printed, not asserted)",
     markdownTable(
       ["target", "measured", "met"],
       result.targets.map((t) => [

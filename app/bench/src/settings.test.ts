@@ -1,4 +1,4 @@
-import { UsageError, parseArguments } from "./settings";
+import { type Settings, UsageError, parseArguments } from "./settings";
 
 const parse = (...args: string[]) => parseArguments(args, "/repo");
 
@@ -31,6 +31,46 @@ describe("the benchmark's command line", () => {
     });
   });
 
+  it("when no curve is named, then all run, at tiny sizes in the quick form", () => {
+    expect(parse()).toMatchObject({
+      curves: ["fanout", "streams", "history"],
+      fanOut: { groupSizes: [2, 10, 50, 200] },
+      idleStreams: { counts: [1000, 5000, 20000] },
+      history: { messages: 100000 },
+    });
+    const quick = parse("--quick") as Settings;
+    expect(Math.max(...quick.idleStreams.counts)).toBeLessThanOrEqual(100);
+    expect(quick.history.messages).toBeLessThanOrEqual(2000);
+  });
+
+  it("when curves and their points are given, then those run, the points in order without repeats", () => {
+    expect(
+      parse(
+        "--curves",
+        "history,fanout",
+        "--group-sizes",
+        "50,2,50",
+        "--streams",
+        "20000,1000",
+        "--history",
+        "5000",
+      ),
+    ).toMatchObject({
+      curves: ["fanout", "history"],
+      fanOut: { groupSizes: [2, 50] },
+      idleStreams: { counts: [1000, 20000] },
+      history: { messages: 5000 },
+    });
+    expect(parse("--curves", "none")).toMatchObject({ curves: [] });
+    expect(parse("--curves", "all")).toMatchObject({ curves: ["fanout", "streams", "history"] });
+  });
+
+  it("when a gateway is given by URL, then no curve runs unless asked, and asking is refused", () => {
+    expect(parse("--url", "http://h:1")).toMatchObject({ curves: [] });
+    expect(parse("--url", "http://h:1", "--curves", "none")).toMatchObject({ curves: [] });
+    expect(() => parse("--url", "http://h:1", "--curves", "streams")).toThrow("not --url");
+  });
+
   it("when --help is asked for, then nothing runs", () => {
     expect(parse("--quick", "--help")).toBe("help");
   });
@@ -45,6 +85,11 @@ describe("the benchmark's command line", () => {
     [["--url", "http://h:1", "--cpu-prof", "p"], "not to --url"],
     [["--node-args", "max-old-space-size=9"], "--node-args needs node options"],
     [["--direct", "0", "--groups", "0"], "at least one conversation is needed"],
+    [["--curves", "fanout,speed"], "--curves needs all, none or a list of fanout, streams, history"],
+    [["--curves"], "--curves needs all, none or a list"],
+    [["--group-sizes", "1,10"], "--group-sizes needs a whole number from 2 to 256"],
+    [["--streams", "1000,lots"], "--streams needs a whole number"],
+    [["--history", "0"], "--history needs a whole number from 1"],
   ])("when given %j, then it is refused with a reason", (args, reason) => {
     expect(() => parse(...args)).toThrow(UsageError);
     expect(() => parse(...args)).toThrow(reason);

@@ -41,16 +41,22 @@ export function formatTick(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-/** About `count` evenly spaced round ticks from 0 to at least `max` (1, 2 or 5 times a power of ten apart). */
-export function niceTicks(max: number, count = 5): number[] {
-  if (!(max > 0)) return [0, 1];
-  const rough = max / count;
+/**
+ * About `count` evenly spaced round ticks (1, 2 or 5 times a power of ten apart) covering `low` to
+ * `high` and zero, so that bars of growth and shrinkage share one baseline.
+ */
+export function niceTicks(low: number, high: number, count = 5): number[] {
+  const from = Math.min(0, low);
+  const to = Math.max(0, high);
+  if (!(to > from)) return [0, 1];
+  const rough = (to - from) / count;
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!;
   const ticks: number[] = [];
-  for (let tick = 0; tick < max + step / 2; tick += step) ticks.push(Number(tick.toPrecision(12)));
-  if (ticks[ticks.length - 1]! < max) ticks.push(Number((ticks[ticks.length - 1]! + step).toPrecision(12)));
-  return ticks;
+  for (let tick = Math.floor(from / step) * step; ; tick += step) {
+    ticks.push(Number(tick.toPrecision(12)));
+    if (tick >= to - step * 1e-9) return ticks;
+  }
 }
 
 const axisTitle = (axis: Axis) => `${axis.label} (${axis.unit})`;
@@ -76,10 +82,12 @@ function renderPanel(panel: Panel, top: number): string {
   const log = panel.x.scale === "log";
   const xs = all.map((p) => p.x);
   // A log axis is labelled at the measured points (a curve has a handful); a linear one at round values.
-  const xTicks = log ? [...new Set(xs)].sort((a, b) => a - b) : niceTicks(Math.max(0, ...xs));
-  const xLow = log ? Math.log10(Math.min(...xTicks, 1e308)) : 0;
-  const xHigh = log ? Math.log10(Math.max(...xTicks, 1e-308)) : xTicks[xTicks.length - 1]!;
-  const yTicks = niceTicks(Math.max(0, ...all.map((p) => p.y)));
+  const ys = all.map((p) => p.y);
+  const xTicks = log ? [...new Set(xs)].sort((a, b) => a - b) : niceTicks(Math.min(...xs), Math.max(...xs));
+  const xLow = log ? Math.log10(xTicks[0] ?? 1) : xTicks[0]!;
+  const xHigh = log ? Math.log10(xTicks[xTicks.length - 1] ?? 1) : xTicks[xTicks.length - 1]!;
+  const yTicks = niceTicks(Math.min(...ys), Math.max(...ys));
+  const yLow = yTicks[0]!;
   const yHigh = yTicks[yTicks.length - 1]!;
   const xAt = (x: number) => {
     const value = log ? Math.log10(x) : x;
@@ -87,7 +95,7 @@ function renderPanel(panel: Panel, top: number): string {
     const fraction = span > 0 ? (value - xLow) / span : 0.5;
     return plot.left + fraction * (plot.right - plot.left);
   };
-  const yAt = (y: number) => plot.bottom - (y / yHigh) * (plot.bottom - plot.top);
+  const yAt = (y: number) => plot.bottom - ((y - yLow) / (yHigh - yLow)) * (plot.bottom - plot.top);
   const px = (n: number) => n.toFixed(1);
 
   parts.push(
@@ -103,7 +111,7 @@ function renderPanel(panel: Panel, top: number): string {
   }
   for (const tick of yTicks)
     parts.push(
-      `<line x1="${plot.left}" y1="${px(yAt(tick))}" x2="${plot.right}" y2="${px(yAt(tick))}" stroke="#ddd"/>`,
+      `<line x1="${plot.left}" y1="${px(yAt(tick))}" x2="${plot.right}" y2="${px(yAt(tick))}" stroke="${tick === 0 ? "#333" : "#ddd"}"/>`,
       `<text x="${plot.left - 6}" y="${px(yAt(tick) + 4)}" text-anchor="end" font-size="11">${formatTick(tick)}</text>`,
     );
   parts.push(

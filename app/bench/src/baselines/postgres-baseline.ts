@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { type ServiceDatabase, openDatabase } from "@parley/database";
 import { outboxTransactions } from "@parley/event-bus";
-import { createLogger } from "@parley/logger";
-import { createMessagingStore, messagingMigrations, sendMessage } from "@parley/messaging/send-path";
-import { Client } from "pg";
+import { createMessagingStore, sendMessage } from "@parley/messaging/send-path";
 import { messageBody } from "../message-payload";
 import { runClosedLoop } from "../open-loop";
 import type { Shape } from "../population";
 import { type Summary, summarize } from "../statistics";
+import { withMessagingSchema } from "./messaging-schema";
 
 export interface ThroughputResult {
   perSecond: number;
@@ -57,19 +55,9 @@ export async function postgresBaseline(options: {
   shape: Shape;
   durationMs: number;
 }): Promise<ThroughputResult> {
-  const { databaseUrl, schema, poolSize, shape, durationMs } = options;
-  let db: ServiceDatabase | undefined;
-  try {
-    // The service's own pool, migrations, store and send use case; only gRPC and the relay are left out.
-    db = await openDatabase({
-      url: databaseUrl,
-      schema,
-      poolSize,
-      migrations: messagingMigrations,
-      applicationName: "parley-bench",
-      logger: createLogger({ service: "bench", level: "warn" }),
-    });
-    await db.migrate();
+  const { poolSize, shape, durationMs } = options;
+  // The service's own pool, migrations, store and send use case; only gRPC and the relay are left out.
+  return withMessagingSchema(options, async (db) => {
     const store = createMessagingStore(db, outboxTransactions(db));
     const conversations = await seed(store, shape);
     const latencies: number[] = [];
@@ -96,11 +84,5 @@ export async function postgresBaseline(options: {
     });
     const elapsedS = (performance.now() - started) / 1000;
     return { perSecond: latencies.length / elapsedS, latencyMs: summarize(latencies), errors };
-  } finally {
-    await db?.close();
-    const admin = new Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-    await admin.end();
-  }
+  });
 }
