@@ -1,4 +1,4 @@
-import { calledModuleName } from "../support/module-interface";
+import { calledModuleName, callsOf } from "../support/module-interface";
 import {
   blocks,
   isBody,
@@ -11,10 +11,6 @@ import {
 import { evaluateEach, type StackContext, type StackRule } from "./rule";
 
 const worldCidrs = ["0.0.0.0/0", "::/0"];
-
-function callsOf(stack: Body, moduleName: string): Array<{ address: string; body: Body }> {
-  return moduleCalls(stack).filter(({ body }) => calledModuleName(body) === moduleName);
-}
 
 function inProduction(context: StackContext, stack: Body, moduleName: string) {
   return context.environment === "production" ? callsOf(stack, moduleName) : [];

@@ -1,7 +1,7 @@
 // Least privilege and credentials that survive rotation: who may reach the data stores, who logs in
 // to them as whom, that no module copies an administrator's password, and that nobody is a hidden
 // cluster administrator.
-import { calledModuleName } from "../support/module-interface";
+import { calledModuleName, callsOf } from "../support/module-interface";
 import {
   blocks,
   dataSources,
@@ -384,10 +384,6 @@ resource "aws_eks_addon" "vpc_cni" {
 `,
   },
 ];
-
-function callsOf(stack: Body, moduleName: string): Array<{ address: string; body: Body }> {
-  return moduleCalls(stack).filter(({ body }) => calledModuleName(body) === moduleName);
-}
 
 export const leastPrivilegeStackRules: StackRule[] = [
   {

@@ -494,6 +494,18 @@ function selects(selector: Selector | undefined, labels: Record<string, string>)
   return plain && expressions;
 }
 
+/** `annotation:<key>` of the cluster fact handing over each `var.security_group_ids.<variable>`. */
+function securityGroupAnnotations(module: Body, variables: string[]): string[] {
+  const facts = locals(module).cluster_facts;
+  return variables.map((variable) => {
+    const annotation = Object.entries(isBody(facts) ? facts : {}).find(
+      ([, value]) => value === `\${var.security_group_ids.${variable}}`,
+    )?.[0];
+    if (!annotation) throw new Error(`no cluster fact hands over var.security_group_ids.${variable}`);
+    return `annotation:${annotation}`;
+  });
+}
+
 /**
  * Security groups for pods, checked against the overlay: every pod of a service that owns data (its
  * Deployment and its migration Job) wears the cluster's group and both client groups, read from the
@@ -507,16 +519,7 @@ export function securityGroupPolicyProblems(
   dataServices: string[],
   databaseMonitors: string[] = [],
 ): string[] {
-  const facts = locals(module).cluster_facts;
-  const annotationOf = (variable: string) =>
-    Object.entries(isBody(facts) ? facts : {}).find(
-      ([, value]) => value === `\${var.security_group_ids.${variable}}`,
-    )?.[0];
-  const wanted = ["cluster", "postgres_clients", "rabbitmq_clients"].map((variable) => {
-    const annotation = annotationOf(variable);
-    if (!annotation) throw new Error(`no cluster fact hands over var.security_group_ids.${variable}`);
-    return `annotation:${annotation}`;
-  });
+  const wanted = securityGroupAnnotations(module, ["cluster", "postgres_clients", "rabbitmq_clients"]);
   const clients = wanted.slice(1);
   const policies = asDeployed(
     overlay.filter((o) => o.kind === "SecurityGroupPolicy"),
@@ -557,14 +560,7 @@ export function securityGroupPolicyProblems(
  * cluster's group and the broker's metrics group, read from the cluster annotations the module writes.
  */
 export function prometheusSecurityGroupProblems(module: Body, bootstrap: K8sObject[]): string[] {
-  const facts = locals(module).cluster_facts;
-  const annotationOf = (variable: string) =>
-    Object.entries(isBody(facts) ? facts : {}).find(
-      ([, value]) => value === `\${var.security_group_ids.${variable}}`,
-    )?.[0];
-  const wanted = ["cluster", "rabbitmq_metrics_clients"].map(
-    (variable) => `annotation:${annotationOf(variable)}`,
-  );
+  const wanted = securityGroupAnnotations(module, ["cluster", "rabbitmq_metrics_clients"]);
   const policies = asDeployed(
     render("gitops/platform/prometheus-network").filter((o) => o.kind === "SecurityGroupPolicy"),
     bootstrap,

@@ -37,4 +37,9 @@ export function calledModuleName(call: Body): string | undefined {
   return source?.split("/").filter(Boolean).pop();
 }
 
+/** The calls of module `moduleName` in a synthesized stack. */
+export function callsOf(stack: Body, moduleName: string): Array<{ address: string; body: Body }> {
+  return moduleCalls(stack).filter(({ body }) => calledModuleName(body) === moduleName);
+}
+
 export { moduleCalls };
