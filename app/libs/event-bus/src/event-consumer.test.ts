@@ -46,6 +46,7 @@ describe("event consumer (real PostgreSQL and RabbitMQ)", () => {
   let consumer: EventConsumer;
   let admin: Awaited<ReturnType<typeof openTestChannel>>;
   const outcomes: { username?: string; outcome: Outcome }[] = [];
+  const batchSizes: number[] = [];
 
   const handledCount = async (username: string) =>
     Number(
@@ -83,15 +84,18 @@ describe("event consumer (real PostgreSQL and RabbitMQ)", () => {
       logger,
       maxAttempts: 3,
       retryDelaysMs: [50, 100],
-      handle: async (event, query) => {
-        if (event.type !== "user.registered") return;
-        if (event.payload.username.startsWith("poison")) throw new Error("this event always fails");
-        if (event.payload.username.startsWith("flaky") && event.attempt < 2)
-          throw new Error("fails the first time");
-        await query(`INSERT INTO handled (event_id, username) VALUES ($1, $2)`, [
-          event.id,
-          event.payload.username,
-        ]);
+      handle: async (events, query) => {
+        batchSizes.push(events.length);
+        for (const event of events) {
+          if (event.type !== "user.registered") continue;
+          const { username } = event.payload;
+          if (username.startsWith("poison")) throw new Error("this event always fails");
+          if (username.startsWith("flaky") && event.attempt < 2) throw new Error("fails the first time");
+          // Holds the batch open, so that the events published behind it arrive as one batch.
+          if (username.startsWith("slow")) await new Promise((resolve) => setTimeout(resolve, 150));
+          await query(`INSERT INTO handled (event_id, username) VALUES ($1, $2)`, [event.id, username]);
+        }
+        return events.map(() => undefined);
       },
       onOutcome: (event, outcome) =>
         outcomes.push({
@@ -172,5 +176,28 @@ describe("event consumer (real PostgreSQL and RabbitMQ)", () => {
     expect(dead).toBe(true);
     const message = await admin.channel.get(deadLetterQueueOf(queue), { noAck: true });
     expect(message && message.properties.headers?.["event-id"]).toBe("not-a-uuid");
+  });
+
+  it("when events arrive together, then they are handled in one transaction and one bad event holds back none of them", async () => {
+    publish("slow-hopper");
+    await eventually(() => batchSizes.length > 0);
+    const before = batchSizes.length;
+    const together = ["batch-a", "batch-b", "poison-in-batch", "batch-c"];
+    const ids = together.map((username) => publish(username));
+    publish("batch-a", ids[0]); // the same event again, in the same batch
+    for (const username of ["batch-a", "batch-b", "batch-c"]) {
+      expect(await eventually(async () => (await handledCount(username)) === 1)).toBe(true);
+    }
+    expect(Math.max(...batchSizes.slice(before))).toBeGreaterThanOrEqual(4);
+    expect(
+      await eventually(() =>
+        outcomes.some((o) => o.username === "poison-in-batch" && o.outcome === "dead-lettered"),
+      ),
+    ).toBe(true);
+    expect(await handledCount("poison-in-batch")).toBe(0);
+    expect(outcomes.filter((o) => o.username === "batch-a").map((o) => o.outcome)).toEqual([
+      "processed",
+      "duplicate",
+    ]);
   });
 });

@@ -24,7 +24,14 @@ export const EVENT_VERSION = "1";
 export const isEventType = (type: unknown): type is EventType =>
   typeof type === "string" && Object.hasOwn(eventCodecs, type);
 
-/** An event as a consumer receives it. */
+/** An event as a consumer receives it, with the W3C trace context of its delivery. */
 export type ReceivedEvent = {
-  [T in EventType]: { id: string; type: T; occurredAt: Date; payload: EventPayload<T>; attempt: number };
+  [T in EventType]: {
+    id: string;
+    type: T;
+    occurredAt: Date;
+    payload: EventPayload<T>;
+    attempt: number;
+    traceContext: Record<string, string>;
+  };
 }[EventType];

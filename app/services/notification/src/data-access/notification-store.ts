@@ -1,5 +1,11 @@
 import type { Query, ServiceDatabase } from "@parley/database";
-import type { NewNotification, NotificationDetail, NotificationRecord, PresenceRecord } from "./records";
+import type {
+  NewNotification,
+  NotificationDetail,
+  NotificationRecord,
+  NotificationSource,
+  PresenceRecord,
+} from "./records";
 
 interface NotificationRow {
   id: string;
@@ -28,14 +34,15 @@ const toRecord = (row: NotificationRow): NotificationRecord => ({
 
 export interface NotificationStore {
   /**
-   * Creates notifications inside the consumer's transaction, handing out each user's next
-   * sequence under that user's cursor row lock (taken in user-id order, so never deadlocking).
+   * Creates the notifications of a batch of events inside the consumer's transaction, in one
+   * statement: each user's cursor moves once by the user's count, taken in user-id order (so two
+   * batches never deadlock), and the user's new sequences follow the events' order. Returns each
+   * event's notifications, in the events' order.
    */
   insert(
     query: Query,
-    source: { eventId: string; occurredAt: Date; traceContext: Record<string, string> },
-    items: NewNotification[],
-  ): Promise<NotificationRecord[]>;
+    events: { source: NotificationSource; items: NewNotification[] }[],
+  ): Promise<NotificationRecord[][]>;
   /** A user's notifications with a sequence above `after`, oldest first. */
   after(userId: string, after: number, limit: number): Promise<NotificationRecord[]>;
   /** Unread first, then newest first; `before` is the last (unread, sequence) of the previous page. */
@@ -56,37 +63,41 @@ export interface NotificationStore {
 export function createNotificationStore(db: ServiceDatabase): NotificationStore {
   const { query } = db;
   return {
-    async insert(inTransaction, source, items) {
-      const created: NotificationRecord[] = [];
-      const byKind = new Map<string, NewNotification[]>();
-      for (const item of [...items].sort((a, b) => a.userId.localeCompare(b.userId))) {
-        const key = JSON.stringify(item.detail);
-        byKind.set(key, [...(byKind.get(key) ?? []), item]);
-      }
-      for (const [, group] of byKind) {
-        const { kind, ...detail } = group[0]!.detail;
-        const rows = await inTransaction<NotificationRow>(
-          `WITH bumped AS (
-             INSERT INTO notification_cursors (user_id, last_sequence)
-             SELECT unnest($1::uuid[]), 1
-             ON CONFLICT (user_id) DO UPDATE SET last_sequence = notification_cursors.last_sequence + 1
-             RETURNING user_id, last_sequence
-           )
-           INSERT INTO notifications (id, user_id, sequence, kind, detail, source_event_id, occurred_at, trace_context)
-           SELECT gen_random_uuid(), user_id, last_sequence, $2, $3, $4, $5, $6 FROM bumped
-           RETURNING ${COLUMNS}`,
-          [
-            group.map((item) => item.userId),
-            kind,
-            detail,
-            source.eventId,
-            source.occurredAt,
-            source.traceContext,
-          ],
-        );
-        created.push(...rows.map(toRecord));
-      }
-      return created;
+    async insert(inTransaction, events) {
+      const items = events.flatMap(({ source, items }) =>
+        items.map(({ userId, detail: { kind, ...detail } }) => ({
+          user_id: userId,
+          kind,
+          detail,
+          source_event_id: source.eventId,
+          occurred_at: source.occurredAt,
+          trace_context: source.traceContext,
+        })),
+      );
+      const rows = items.length
+        ? await inTransaction<NotificationRow & { source_event_id: string }>(
+            `WITH item AS (
+               SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(ordinal int, user_id uuid, kind text,
+                 detail jsonb, source_event_id uuid, occurred_at timestamptz, trace_context jsonb)
+             ), bumped AS (
+               INSERT INTO notification_cursors AS cursor (user_id, last_sequence)
+               SELECT user_id, count(*) FROM item GROUP BY user_id ORDER BY user_id
+               ON CONFLICT (user_id) DO UPDATE SET last_sequence = cursor.last_sequence + excluded.last_sequence
+               RETURNING user_id, last_sequence
+             )
+             INSERT INTO notifications (id, user_id, sequence, kind, detail, source_event_id, occurred_at, trace_context)
+             SELECT gen_random_uuid(), item.user_id,
+                    bumped.last_sequence - count(*) OVER mine + row_number() OVER (mine ORDER BY item.ordinal),
+                    item.kind, item.detail, item.source_event_id, item.occurred_at, item.trace_context
+               FROM item JOIN bumped USING (user_id)
+             WINDOW mine AS (PARTITION BY item.user_id)
+             RETURNING ${COLUMNS}, source_event_id`,
+            [JSON.stringify(items.map((item, ordinal) => ({ ordinal, ...item })))],
+          )
+        : [];
+      return events.map(({ source }) =>
+        rows.filter((row) => row.source_event_id === source.eventId).map(toRecord),
+      );
     },
 
     async after(userId, after, limit) {

@@ -25,6 +25,14 @@ export interface NewNotification {
   detail: NotificationDetail;
 }
 
+/** The event that called for notifications. */
+export interface NotificationSource {
+  eventId: string;
+  occurredAt: Date;
+  /** W3C trace context of the event's delivery. */
+  traceContext: Record<string, string>;
+}
+
 export interface PresenceRecord {
   userId: string;
   online: boolean;

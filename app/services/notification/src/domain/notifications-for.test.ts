@@ -1,7 +1,12 @@
 import type { ReceivedEvent } from "@parley/event-bus";
 import { notificationsFor } from "./notifications-for";
 
-const base = { id: "6f1c2b5e-0000-4000-8000-000000000001", occurredAt: new Date(), attempt: 1 };
+const base = {
+  id: "6f1c2b5e-0000-4000-8000-000000000001",
+  occurredAt: new Date(),
+  attempt: 1,
+  traceContext: {},
+};
 
 describe("who is notified of what", () => {
   it("when a message is sent, then every recipient but the sender is notified once", () => {

@@ -7,8 +7,8 @@ import type { NotificationStore } from "../../data-access/notification-store";
 import { recordNotifications } from "../../domain/record-notifications";
 
 /**
- * Notification's intake from the broker: each event becomes the notifications it calls for, in one
- * transaction with its deduplication, and each one goes live after the commit.
+ * Notification's intake from the broker: each batch of events becomes the notifications they call
+ * for, in one transaction with their deduplication, and each one goes live after the commit.
  */
 export function consumeEvents(parts: {
   broker: BrokerConnection;
@@ -29,10 +29,7 @@ export function consumeEvents(parts: {
     prefetch: config.CONSUMER_PREFETCH,
     maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
     logger: parts.logger,
-    // A conversation's messages are notified in the order they were sent.
-    orderingKey: (event) =>
-      event.type === "message.sent" ? event.payload.conversationId : event.payload.userId,
-    handle: (event, query) => recordNotifications(store, event, query),
+    handle: (events, query) => recordNotifications(store, events, query),
     afterCommit: (_event, created) => {
       for (const record of created) hub.publish(record);
     },

@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import { type ServiceDatabase, openDatabase } from "@parley/database";
+import { createLogger } from "@parley/logger";
+import { dropSchemas, testDatabaseUrl, uniqueName } from "@parley/test-support";
+import { notificationMigrations } from "./migrations";
+import { type NotificationStore, createNotificationStore } from "./notification-store";
+import type { NotificationSource } from "./records";
+
+const logger = createLogger({ service: "notification-store-test", level: "silent" });
+
+describe("notification store, a batch of events (real PostgreSQL)", () => {
+  const schema = uniqueName("nstore_test");
+  let db: ServiceDatabase;
+  let store: NotificationStore;
+
+  const source = (): NotificationSource => ({
+    eventId: randomUUID(),
+    occurredAt: new Date("2026-12-03T10:00:00Z"),
+    traceContext: { traceparent: `00-${"a".repeat(32)}-${"b".repeat(16)}-01` },
+  });
+
+  beforeAll(async () => {
+    db = await openDatabase({
+      url: testDatabaseUrl,
+      schema,
+      poolSize: 4,
+      migrations: notificationMigrations,
+      applicationName: "notification-store-test",
+      logger,
+    });
+    await db.migrate();
+    store = createNotificationStore(db);
+  });
+
+  afterAll(async () => {
+    await db.close();
+    await dropSchemas(schema);
+  });
+
+  it("when events of one batch notify the same users, then each user's sequences follow the events' order", async () => {
+    const [ada, grace, linus] = [randomUUID(), randomUUID(), randomUUID()];
+    await db.transaction((query) =>
+      store.insert(query, [{ source: source(), items: [{ userId: ada, detail: { kind: "welcome" } }] }]),
+    );
+    const events = [source(), source(), source()];
+    const message = (index: number) =>
+      ({
+        kind: "message_received",
+        conversationId: randomUUID(),
+        messageId: randomUUID(),
+        senderId: linus,
+        preview: String(index),
+      }) as const;
+
+    const created = await db.transaction((query) =>
+      store.insert(query, [
+        {
+          source: events[0]!,
+          items: [
+            { userId: grace, detail: message(0) },
+            { userId: ada, detail: message(0) },
+          ],
+        },
+        { source: events[1]!, items: [] },
+        {
+          source: events[2]!,
+          items: [
+            { userId: ada, detail: message(2) },
+            { userId: grace, detail: message(2) },
+          ],
+        },
+      ]),
+    );
+
+    const seen = (records: typeof created) =>
+      records
+        .flat()
+        .map((r) => [
+          r.userId === ada ? "ada" : "grace",
+          r.sequence,
+          (r.detail as { preview: string }).preview,
+        ])
+        .sort();
+    expect(created.map((records) => records.length)).toEqual([2, 0, 2]);
+    expect(seen([created[0]!])).toEqual([
+      ["ada", 2, "0"],
+      ["grace", 1, "0"],
+    ]);
+    expect(seen([created[2]!])).toEqual([
+      ["ada", 3, "2"],
+      ["grace", 2, "2"],
+    ]);
+    expect(created[2]![0]!.traceContext).toEqual(events[2]!.traceContext);
+    expect((await store.after(ada, 0, 10)).map((r) => r.sequence)).toEqual([1, 2, 3]);
+    expect((await store.after(grace, 0, 10)).map((r) => r.detail.kind)).toEqual([
+      "message_received",
+      "message_received",
+    ]);
+  });
+
+  it("when a batch calls for no notification, then it writes nothing", async () => {
+    const created = await db.transaction((query) => store.insert(query, [{ source: source(), items: [] }]));
+    expect(created).toEqual([[]]);
+  });
+});
