@@ -65,4 +65,31 @@ describe("the API client's notification stream, kept open across a gateway resta
     expect(bob.api.session.tokens?.refreshToken).not.toBe(refreshToken);
     expect(states).toEqual(["open", "reconnecting", "open", "closed"]);
   }, 60_000);
+
+  it("when several streams are open and one closes, then the others keep receiving heartbeats", async () => {
+    const open = async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${platform.gatewayUrl}/v1/notifications/stream`, {
+        headers: { authorization: `Bearer ${ada.token}`, accept: "text/event-stream" },
+        signal: controller.signal,
+      });
+      let text = "";
+      void (async () => {
+        const decoder = new TextDecoder();
+        for await (const chunk of response.body!) text += decoder.decode(chunk, { stream: true });
+      })().catch(() => undefined);
+      return {
+        status: response.status,
+        heartbeats: () => (text.match(/^: heartbeat /gm) ?? []).length,
+        close: () => controller.abort(),
+      };
+    };
+    const streams = await Promise.all([open(), open(), open()]);
+    expect(streams.map((stream) => stream.status)).toEqual([200, 200, 200]);
+    streams[1]!.close();
+    const [first, , third] = streams;
+    expect(await waitFor(() => first!.heartbeats() >= 2 && third!.heartbeats() >= 2)).toBe(true);
+    first!.close();
+    third!.close();
+  }, 30_000);
 });

@@ -1,4 +1,4 @@
-import type { Request, Response } from "express";
+import type { Response } from "express";
 import type { notificationV1 } from "@parley/contracts";
 import { bearerMetadata, fromGrpcError, openStream } from "@parley/grpc";
 import type { Logger } from "@parley/logger";
@@ -14,54 +14,95 @@ export interface StreamSettings {
   logger: Logger;
 }
 
+/** Relays one caller's notifications to a response from `Last-Event-ID` on. */
+export type NotificationStreamRelay = (caller: Caller, lastEventId: number, response: Response) => void;
+
 const MAX_RESUBSCRIBE_DELAY_MS = 5000;
 
+/** Streams written to in one go by a heartbeat; the rest wait for the next turn of the event loop. */
+const HEARTBEAT_SLICE = 500;
+
 /**
- * Relays the caller's notification stream from the notification service as Server-Sent Events.
+ * Writes a comment to every open stream at the interval, from one timer rather than one per
+ * stream (the timer runs only while streams are open), a slice at a time so that thousands of
+ * streams do not hold up requests.
+ */
+class Heartbeats {
+  private readonly streams = new Set<Response>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(response: Response): void {
+    this.streams.add(response);
+    this.timer ??= setInterval(() => this.beat(), this.intervalMs);
+  }
+
+  private beat(): void {
+    const comment = `: heartbeat ${new Date().toISOString()}\n\n`;
+    const due = [...this.streams];
+    const writeFrom = (start: number) => {
+      for (const stream of due.slice(start, start + HEARTBEAT_SLICE)) {
+        if (this.streams.has(stream)) stream.write(comment);
+      }
+      if (start + HEARTBEAT_SLICE < due.length) setImmediate(writeFrom, start + HEARTBEAT_SLICE);
+    };
+    writeFrom(0);
+  }
+
+  delete(response: Response): void {
+    this.streams.delete(response);
+    if (this.streams.size > 0) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
+ * Relays callers' notification streams from the notification service as Server-Sent Events.
  * Each event's id is the notification's sequence, so a client that reconnects with
  * `Last-Event-ID` misses nothing and sees nothing twice. When the upstream stream breaks (a
  * notification replica restarting), the gateway subscribes again from the last id it sent, and
  * keeps the client's connection alive with comments meanwhile.
+ *
+ * A relay returns once the stream is set up: the connection's and the upstream call's listeners
+ * keep it going, so the route's pending handler and its promises are not held for the stream's
+ * lifetime.
  */
-export function relayNotificationStream(
-  { notification, heartbeatSeconds, logger }: StreamSettings,
-  caller: Caller,
-  lastEventId: number,
-  request: Request,
-  response: Response,
-): Promise<void> {
-  response.writeHead(200, {
-    "Content-Type": "text/event-stream; charset=utf-8",
-    "Cache-Control": "no-cache, no-transform",
-    Connection: "keep-alive",
-    "X-Accel-Buffering": "no",
-  });
-  response.write("retry: 2000\n\n");
+export function notificationStreamRelay({
+  notification,
+  heartbeatSeconds,
+  logger,
+}: StreamSettings): NotificationStreamRelay {
+  const heartbeats = new Heartbeats(heartbeatSeconds * 1000);
 
-  sseStreamsOpen().inc();
-  let last = lastEventId;
-  let closed = false;
-  let upstream:
-    | ReturnType<typeof openStream<notificationV1.SubscribeRequest, notificationV1.SubscribeResponse>>
-    | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let delay = 100;
+  return (caller, lastEventId, response) => {
+    response.writeHead(200, {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    });
+    response.write("retry: 2000\n\n");
 
-  const heartbeat = setInterval(
-    () => response.write(`: heartbeat ${new Date().toISOString()}\n\n`),
-    heartbeatSeconds * 1000,
-  );
+    sseStreamsOpen().inc();
+    heartbeats.add(response);
+    let last = lastEventId;
+    let closed = false;
+    let upstream:
+      | ReturnType<typeof openStream<notificationV1.SubscribeRequest, notificationV1.SubscribeResponse>>
+      | undefined;
+    let retryTimer: NodeJS.Timeout | undefined;
+    let delay = 100;
 
-  return new Promise<void>((resolve) => {
     const finish = () => {
       if (closed) return;
       closed = true;
       sseStreamsOpen().dec();
-      clearInterval(heartbeat);
+      heartbeats.delete(response);
       clearTimeout(retryTimer);
       upstream?.cancel();
       response.end();
-      resolve();
     };
 
     const subscribe = () => {
@@ -115,8 +156,8 @@ export function relayNotificationStream(
       });
     };
 
-    request.on("close", finish);
+    response.on("close", finish);
     response.on("error", finish);
     subscribe();
-  });
+  };
 }

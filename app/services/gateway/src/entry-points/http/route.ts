@@ -79,10 +79,13 @@ interface Unary<B, Q, P, H, Who> {
   handle(input: Input<B, Q, P, H, Who>): Promise<RouteResult>;
 }
 
-/** An operation that writes the response itself (Server-Sent Events). */
+/**
+ * An operation that writes the response itself (Server-Sent Events): it sets the stream up and
+ * returns, the response's own listeners carrying it on.
+ */
 interface Stream<B, Q, P, H, Who> {
   kind: "stream";
-  stream(input: Input<B, Q, P, H, Who>, request: Request, response: Response): Promise<void>;
+  stream(input: Input<B, Q, P, H, Who>, response: Response): void;
 }
 
 type Definition<B, Q, P, H, Who> = Omit<RouteDescription, "body" | "query" | "params" | "headers"> &
@@ -117,7 +120,7 @@ export function route(definition: Definition<unknown, unknown, unknown, unknown,
         clientAddress: request.ip ?? "",
         secure: request.secure,
       };
-      if (definition.kind === "stream") return definition.stream(input, request, response);
+      if (definition.kind === "stream") return definition.stream(input, response);
       const result = await definition.handle(input);
       response.status(result.status).set(result.headers ?? {});
       if (result.body === undefined) response.end();

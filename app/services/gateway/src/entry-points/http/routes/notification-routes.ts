@@ -5,7 +5,7 @@ import { limits } from "@parley/contracts";
 import { z } from "zod";
 import { notificationJson, presenceJson } from "../to-json";
 import { userIds, uuid } from "../fields";
-import { relayNotificationStream } from "../notification-stream";
+import { notificationStreamRelay } from "../notification-stream";
 import type { Caller } from "@parley/access-token";
 import { type Route, route } from "../route";
 import { markedCountSchema, notificationPageSchema, pageQuery, presenceListSchema } from "../schemas";
@@ -21,6 +21,7 @@ export interface NotificationRouteDeps {
 export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
   const { notification, timeoutMs } = deps;
   const as = (caller: Caller) => ({ metadata: bearerMetadata(caller.accessToken), timeoutMs });
+  const relayNotifications = notificationStreamRelay(deps);
 
   return [
     route({
@@ -118,8 +119,8 @@ export function notificationRoutes(deps: NotificationRouteDeps): Route[] {
         },
       },
       kind: "stream",
-      stream: ({ caller, headers }, request, response) =>
-        relayNotificationStream(deps, caller, Number(headers["Last-Event-ID"] ?? 0), request, response),
+      stream: ({ caller, headers }, response) =>
+        relayNotifications(caller, Number(headers["Last-Event-ID"] ?? 0), response),
     }),
     route({
       method: "get",
