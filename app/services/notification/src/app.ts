@@ -11,6 +11,7 @@ import { createLiveHub } from "./broker/live-hub";
 import { notificationMigrations } from "./data-access/migrations";
 import { createNotificationStore } from "./data-access/notification-store";
 import type { NotificationDependencies } from "./domain/dependencies";
+import { createStreamRegistry } from "./domain/stream-registry";
 import { consumeEvents } from "./entry-points/amqp/event-handlers";
 import { notificationHandlers } from "./entry-points/grpc/notification-handlers";
 import { sharedConversationsVia } from "./upstream/messaging-service";
@@ -46,7 +47,7 @@ export async function startNotification(
     store,
     hub,
     sharedWith: sharedConversationsVia(messaging, timeoutMs),
-    heartbeatSeconds: config.STREAM_HEARTBEAT_SECONDS,
+    streams: createStreamRegistry(store, config.STREAM_HEARTBEAT_SECONDS),
   };
 
   const consumer = consumeEvents({ broker, db, names, config, store, hub, logger });

@@ -55,7 +55,10 @@ export interface NotificationStore {
   markRead(userId: string, notificationId: string): Promise<boolean>;
   markAllRead(userId: string): Promise<number>;
   openStream(streamId: string, userId: string, leaseSeconds: number): Promise<void>;
-  renewStream(streamId: string, userId: string, leaseSeconds: number): Promise<void>;
+  /** Renews the leases of the given streams and the presence of the given users. */
+  renewStreams(streamIds: string[], userIds: string[], leaseSeconds: number): Promise<void>;
+  /** Each user's last committed sequence (users without a notification are left out). */
+  lastSequences(userIds: string[]): Promise<Map<string, number>>;
   closeStream(streamId: string, userId: string): Promise<void>;
   presence(userIds: string[]): Promise<PresenceRecord[]>;
 }
@@ -154,12 +157,20 @@ export function createNotificationStore(db: ServiceDatabase): NotificationStore 
       );
     },
 
-    async renewStream(streamId, userId, leaseSeconds) {
-      await query(`UPDATE live_streams SET expires_at = now() + make_interval(secs => $2) WHERE id = $1`, [
-        streamId,
-        leaseSeconds,
-      ]);
-      await query(`UPDATE presence SET last_seen_at = now() WHERE user_id = $1`, [userId]);
+    async renewStreams(streamIds, userIds, leaseSeconds) {
+      await query(
+        `UPDATE live_streams SET expires_at = now() + make_interval(secs => $2) WHERE id = ANY($1::uuid[])`,
+        [streamIds, leaseSeconds],
+      );
+      await query(`UPDATE presence SET last_seen_at = now() WHERE user_id = ANY($1::uuid[])`, [userIds]);
+    },
+
+    async lastSequences(userIds) {
+      const rows = await query<{ user_id: string; last_sequence: string }>(
+        `SELECT user_id, last_sequence FROM notification_cursors WHERE user_id = ANY($1::uuid[])`,
+        [userIds],
+      );
+      return new Map(rows.map((row) => [row.user_id, Number(row.last_sequence)]));
     },
 
     async closeStream(streamId, userId) {

@@ -5,6 +5,7 @@ import type { Logger } from "@parley/logger";
 import { notificationMetrics, traceExemplar } from "@parley/metrics";
 import { inSpan } from "@parley/telemetry";
 import type { NotificationDependencies } from "./dependencies";
+import type { OpenStream } from "./stream-registry";
 import type { NotificationRecord } from "../data-access/records";
 
 const CATCH_UP_BATCH = 500;
@@ -30,8 +31,9 @@ function sequenceOf(text: string): number {
  * live ones as they are created, each exactly once and in sequence order. A live notification
  * that skips ahead means one was missed (or is still in flight on another path): the stream reads
  * the gap from the database, where any later sequence implies the earlier ones are committed.
- * Heartbeats keep proxies from closing the stream, renew the caller's presence and catch up from
- * the database in case a live message was lost. One step runs at a time per stream.
+ * Heartbeats (the registry's, one for all streams) keep proxies from closing the stream, renew
+ * its lease and the caller's presence, and catch up from the database when a live message was
+ * lost. One step runs at a time per stream.
  */
 export async function streamNotifications(
   deps: NotificationDependencies,
@@ -40,8 +42,6 @@ export async function streamNotifications(
   sink: StreamSink,
 ): Promise<void> {
   let last = sequenceOf(afterSequence);
-  const streamId = randomUUID();
-  const leaseSeconds = deps.heartbeatSeconds * 3;
 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -50,14 +50,17 @@ export async function streamNotifications(
 
   let chain: Promise<void> = Promise.resolve();
   let failed: unknown;
+  const fail = (error: unknown) => {
+    failed ??= error;
+    finish();
+  };
   const step = (work: () => Promise<void>) => {
     chain = chain.then(async () => {
       if (sink.signal.aborted || failed) return;
       try {
         await work();
       } catch (error) {
-        failed = error;
-        finish();
+        fail(error);
       }
     });
     return chain;
@@ -90,6 +93,17 @@ export async function streamNotifications(
     }
   };
 
+  const stream: OpenStream = {
+    id: randomUUID(),
+    userId,
+    heartbeat: (committed) =>
+      void step(async () => {
+        await sink.heartbeat();
+        if (last < committed) await catchUp();
+      }),
+    fail,
+  };
+
   const unsubscribe = await deps.hub.subscribe(userId, (record) => {
     void step(async () => {
       if (record.sequence <= last) return;
@@ -97,26 +111,23 @@ export async function streamNotifications(
       else await catchUp();
     });
   });
-  await deps.store.openStream(streamId, userId, leaseSeconds);
+  try {
+    await deps.streams.open(stream);
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
   notificationMetrics().streamsOpen.inc();
-  const heartbeat = setInterval(() => {
-    void step(async () => {
-      await sink.heartbeat();
-      await deps.store.renewStream(streamId, userId, leaseSeconds);
-      await catchUp();
-    });
-  }, deps.heartbeatSeconds * 1000);
 
   try {
     await step(catchUp);
     await finished;
   } finally {
-    clearInterval(heartbeat);
     unsubscribe();
     notificationMetrics().streamsOpen.dec();
     await chain;
-    await deps.store
-      .closeStream(streamId, userId)
+    await deps.streams
+      .close(stream)
       .catch((error: unknown) => sink.logger.warn({ err: error }, "could not record the end of a stream"));
   }
   if (failed && !sink.signal.aborted) throw failed;
