@@ -38,7 +38,7 @@ import {
 import { type ProductionSettings, readProductionSettings } from "./production-settings";
 import { type BenchResult, type Machine, toMarkdown } from "./report";
 import { type Settings, UsageError, parseArguments, usage } from "./settings";
-import { findSustainedRate, holdSustainedRate, waitForAll } from "./sustained-rate";
+import { SETTLE_MS, findSustainedRate, holdSustainedRate, waitForAll } from "./sustained-rate";
 import { svgChart } from "./svg-chart";
 import { targetsOf } from "./targets";
 
@@ -248,10 +248,11 @@ async function run(settings: Settings): Promise<number> {
     if (heldRate !== undefined) {
       hold = await holdSustainedRate(context, settings, settings.holdMs, heldRate, steps, report);
       heldRate = hold.targetRate;
+      await waitForAll(ledger, context.allSends, SETTLE_MS);
       half = await runPhase(context, "half", Math.max(1, Math.round(heldRate / 2)), settings.halfMs);
       report(half);
     }
-    const lostInPhases = await waitForAll(ledger, context.allSends, 15_000);
+    const lostInPhases = await waitForAll(ledger, context.allSends, SETTLE_MS);
     const outboxBacklogAtEnd = context.outboxBacklog ? await context.outboxBacklog() : null;
 
     print("baseline: the gateway alone");

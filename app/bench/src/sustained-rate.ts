@@ -17,6 +17,12 @@ export interface RampProfile {
 
 export type JudgedPhase = PhaseResult & { shortfalls: string[] };
 
+/**
+ * The longest wait for what earlier phases left behind before the next starts: a failed 30-second
+ * hold can leave thousands of sends in the outbox, which would sink the next phase too.
+ */
+export const SETTLE_MS = 120_000;
+
 /** Waits until every accepted send reached every recipient, or the time is up; returns what is missing. */
 export async function waitForAll(
   ledger: DeliveryLedger,
@@ -45,7 +51,7 @@ export async function findSustainedRate(
   let heldRate: number | undefined;
   const step = async (name: string, rate: number) => {
     // Whatever the last step left behind is delivered first, so each step starts even.
-    await waitForAll(context.ledger, context.allSends, 15_000);
+    await waitForAll(context.ledger, context.allSends, SETTLE_MS);
     const phase = await runPhase(context, `${namePrefix}${name}`, rate, ramp.stepMs);
     const reasons = shortfalls(phase, ramp.behindP99Ms);
     steps.push({ ...phase, shortfalls: reasons });
@@ -83,7 +89,7 @@ export async function holdSustainedRate(
   report: (phase: PhaseResult, verdict: string) => void,
 ): Promise<JudgedPhase> {
   for (let attempt = 1; ; attempt += 1) {
-    await waitForAll(context.ledger, context.allSends, 15_000);
+    await waitForAll(context.ledger, context.allSends, SETTLE_MS);
     const phase = await runPhase(context, attempt === 1 ? "hold" : `hold ${attempt}`, rate, holdMs);
     const hold = { ...phase, shortfalls: shortfalls(phase, ramp.behindP99Ms) };
     report(phase, hold.shortfalls.length ? `(did not hold: ${hold.shortfalls.join("; ")})` : "");
