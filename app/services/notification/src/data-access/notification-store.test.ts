@@ -1,40 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { type ServiceDatabase, openDatabase } from "@parley/database";
-import { createLogger } from "@parley/logger";
-import { dropSchemas, testDatabaseUrl, uniqueName } from "@parley/test-support";
-import { notificationMigrations } from "./migrations";
-import { type NotificationStore, createNotificationStore } from "./notification-store";
+import type { ServiceDatabase } from "@parley/database";
+import type { NotificationStore } from "./notification-store";
 import type { NotificationSource } from "./records";
-
-const logger = createLogger({ service: "notification-store-test", level: "silent" });
+import {
+  type NotificationTestDatabase,
+  openNotificationTestDatabase,
+} from "../test-support/notification-database";
 
 describe("notification store, a batch of events (real PostgreSQL)", () => {
-  const schema = uniqueName("nstore_test");
+  let test: NotificationTestDatabase;
   let db: ServiceDatabase;
   let store: NotificationStore;
+
+  beforeAll(async () => {
+    test = await openNotificationTestDatabase("nstore_test");
+    ({ db, store } = test);
+  });
+
+  afterAll(() => test.close());
 
   const source = (): NotificationSource => ({
     eventId: randomUUID(),
     occurredAt: new Date("2026-12-03T10:00:00Z"),
     traceContext: { traceparent: `00-${"a".repeat(32)}-${"b".repeat(16)}-01` },
-  });
-
-  beforeAll(async () => {
-    db = await openDatabase({
-      url: testDatabaseUrl,
-      schema,
-      poolSize: 4,
-      migrations: notificationMigrations,
-      applicationName: "notification-store-test",
-      logger,
-    });
-    await db.migrate();
-    store = createNotificationStore(db);
-  });
-
-  afterAll(async () => {
-    await db.close();
-    await dropSchemas(schema);
   });
 
   it("when events of one batch notify the same users, then each user's sequences follow the events' order", async () => {

@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { type ServiceDatabase, openDatabase } from "@parley/database";
+import type { ServiceDatabase } from "@parley/database";
 import { createLogger } from "@parley/logger";
-import { dropSchemas, eventually, testDatabaseUrl, uniqueName } from "@parley/test-support";
+import { eventually } from "@parley/test-support";
 import type { LiveHub } from "../broker/live-hub";
-import { notificationMigrations } from "../data-access/migrations";
-import { type NotificationStore, createNotificationStore } from "../data-access/notification-store";
+import type { NotificationStore } from "../data-access/notification-store";
 import type { NotificationRecord } from "../data-access/records";
 import type { NotificationDependencies } from "./dependencies";
 import { streamNotifications } from "./live-stream";
 import { type StreamRegistry, createStreamRegistry } from "./stream-registry";
+import {
+  type NotificationTestDatabase,
+  openNotificationTestDatabase,
+} from "../test-support/notification-database";
 
 const logger = createLogger({ service: "live-stream-test", level: "silent" });
 
@@ -26,27 +29,16 @@ function fakeHub() {
 }
 
 describe("live stream heartbeats (real PostgreSQL, the registry's heartbeat run by hand)", () => {
-  const schema = uniqueName("nlive_test");
+  let test: NotificationTestDatabase;
   let db: ServiceDatabase;
   let store: NotificationStore;
 
   beforeAll(async () => {
-    db = await openDatabase({
-      url: testDatabaseUrl,
-      schema,
-      poolSize: 4,
-      migrations: notificationMigrations,
-      applicationName: "live-stream-test",
-      logger,
-    });
-    await db.migrate();
-    store = createNotificationStore(db);
+    test = await openNotificationTestDatabase("nlive_test");
+    ({ db, store } = test);
   });
 
-  afterAll(async () => {
-    await db.close();
-    await dropSchemas(schema);
-  });
+  afterAll(() => test.close());
 
   afterEach(() => jest.restoreAllMocks());
 

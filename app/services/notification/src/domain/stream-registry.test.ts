@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type ServiceDatabase, openDatabase } from "@parley/database";
-import { createLogger } from "@parley/logger";
-import { dropSchemas, testDatabaseUrl, uniqueName } from "@parley/test-support";
-import { notificationMigrations } from "../data-access/migrations";
-import { type NotificationStore, createNotificationStore } from "../data-access/notification-store";
+import type { ServiceDatabase } from "@parley/database";
+import type { NotificationStore } from "../data-access/notification-store";
 import { type OpenStream, createStreamRegistry } from "./stream-registry";
+import {
+  type NotificationTestDatabase,
+  openNotificationTestDatabase,
+} from "../test-support/notification-database";
 
-const logger = createLogger({ service: "stream-registry-test", level: "silent" });
 // Long enough that the registry's own timer never fires during a test: the tests beat by hand.
 const HEARTBEAT_SECONDS = 600;
 
@@ -28,27 +28,16 @@ const fakeStream = (userId: string): FakeStream => {
 };
 
 describe("stream registry: one heartbeat for every open stream (real PostgreSQL)", () => {
-  const schema = uniqueName("nstreams_test");
+  let test: NotificationTestDatabase;
   let db: ServiceDatabase;
   let store: NotificationStore;
 
   beforeAll(async () => {
-    db = await openDatabase({
-      url: testDatabaseUrl,
-      schema,
-      poolSize: 4,
-      migrations: notificationMigrations,
-      applicationName: "stream-registry-test",
-      logger,
-    });
-    await db.migrate();
-    store = createNotificationStore(db);
+    test = await openNotificationTestDatabase("nstreams_test");
+    ({ db, store } = test);
   });
 
-  afterAll(async () => {
-    await db.close();
-    await dropSchemas(schema);
-  });
+  afterAll(() => test.close());
 
   afterEach(() => jest.restoreAllMocks());
 
